@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace AppHostSample.Cli;
+
+/// <summary>
+/// Creates options that may also be set by an environment variable named after the app and the
+/// option, for example <c>--port</c> and <c>APPHOSTSAMPLE_PORT</c>. The command line wins.
+/// </summary>
+internal static class EnvironmentOption
+{
+    public static Option<T> Create<T>(string name, string description, T defaultValue, ValueSyntax<T> syntax)
+    {
+        string variable = VariableFor(name);
+        return new Option<T>(name)
+        {
+            Description = $"{description} [env: {variable}]",
+            HelpName = syntax.HelpName,
+            DefaultValueFactory = result => FromEnvironment(result, variable, defaultValue, syntax),
+            CustomParser = result => result.Tokens.Count == 0
+                ? FromEnvironment(result, variable, defaultValue, syntax)
+                : Parse(result, $"{name} '{result.Tokens[0].Value}'", result.Tokens[0].Value, syntax),
+        };
+    }
+
+    /// <summary>The environment variable that stands in for an option: <c>--log-level</c> is <c>APPHOSTSAMPLE_LOG_LEVEL</c>.</summary>
+    public static string VariableFor(string optionName) =>
+        AppInfo.EnvironmentPrefix + optionName.TrimStart('-').Replace('-', '_').ToUpperInvariant();
+
+    private static T FromEnvironment<T>(ArgumentResult result, string variable, T defaultValue, ValueSyntax<T> syntax)
+    {
+        string? text = Environment.GetEnvironmentVariable(variable);
+        return string.IsNullOrEmpty(text) ? defaultValue : Parse(result, $"{variable}='{text}'", text, syntax);
+    }
+
+    private static T Parse<T>(ArgumentResult result, string source, string text, ValueSyntax<T> syntax)
+    {
+        if (syntax.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"{source} is not valid: expected {syntax.Expected}");
+        return default!;
+    }
+}

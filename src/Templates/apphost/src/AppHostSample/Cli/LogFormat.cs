@@ -1,0 +1,11 @@
+namespace AppHostSample.Cli;
+
+/// <summary>How log lines are written to standard output.</summary>
+internal enum LogFormat
+{
+    /// <summary>One readable line per event, coloured when the output is a terminal.</summary>
+    Text,
+
+    /// <summary>One compact JSON object per event (CLEF), for log collectors.</summary>
+    Json,
+}

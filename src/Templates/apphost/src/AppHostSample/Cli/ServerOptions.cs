@@ -1,0 +1,36 @@
+using System.Net;
+using Serilog.Events;
+
+namespace AppHostSample.Cli;
+
+/// <summary>Everything the command line decides, already validated. Defaults are those of <c>--help</c>.</summary>
+internal sealed record ServerOptions
+{
+    /// <summary>The address to listen on.</summary>
+    /// <remarks>Defaults to null: every interface, IPv4 and IPv6.</remarks>
+    public IPAddress? Host { get; init; }
+
+    /// <summary>The TCP port to listen on; 0 lets the system pick a free one.</summary>
+    /// <remarks>Defaults to 8080.</remarks>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>The HTTPS certificate.</summary>
+    /// <remarks>Defaults to null: plain HTTP/1.1, for development or behind a TLS-terminating balancer.</remarks>
+    public CertificateFiles? Certificate { get; init; }
+
+    /// <summary>The least important log events written.</summary>
+    /// <remarks>Defaults to <see cref="LogEventLevel.Information"/>.</remarks>
+    public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+
+    /// <summary>How log events are written.</summary>
+    /// <remarks>Defaults to text on a terminal and JSON when standard output is redirected.</remarks>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary>How long in-flight requests may run on after a stop signal.</summary>
+    /// <remarks>Defaults to 30 seconds.</remarks>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most connections open at once; further ones are refused until some close.</summary>
+    /// <remarks>Defaults to 10,000.</remarks>
+    public int MaxConnections { get; init; } = 10_000;
+}

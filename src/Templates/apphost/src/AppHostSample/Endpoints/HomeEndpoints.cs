@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace AppHostSample.Endpoints;
+
+/// <summary>The home page.</summary>
+internal static class HomeEndpoints
+{
+    private const string Page = """
+        <!doctype html>
+        <html lang="en">
+        <head><meta charset="utf-8"><title>apphostsample</title></head>
+        <body>
+          <h1>apphostsample is running</h1>
+          <p>One native file, serving HTTPS with HTTP/1.1 and HTTP/2.</p>
+          <p>Try <a href="/api/greeting?name=you">/api/greeting</a> or <a href="/healthz">/healthz</a>.</p>
+        </body>
+        </html>
+        """;
+
+    public static IEndpointRouteBuilder MapHome(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/", () => TypedResults.Text(Page, "text/html; charset=utf-8"));
+        return endpoints;
+    }
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace AppHostSample.Logging;
+
+/// <summary>Writes one log line per request: method, path, status, elapsed time and protocol.</summary>
+internal static class RequestLogging
+{
+    public static IApplicationBuilder UseRequestLogging(this IApplicationBuilder app, Serilog.ILogger log) =>
+        app.Use(async (context, next) =>
+        {
+            long started = Stopwatch.GetTimestamp();
+            int? failedStatus = null;
+            try
+            {
+                await next(context);
+            }
+            catch
+            {
+                // Kestrel answers 500 once the exception leaves the pipeline; log what the client gets.
+                failedStatus = StatusCodes.Status500InternalServerError;
+                throw;
+            }
+            finally
+            {
+                // The path only: query strings often carry tokens, and logs are read by more people than the app's data.
+                log.Information("{Method} {Path} {StatusCode} {ElapsedMs:0.0} ms {Protocol}",
+                    context.Request.Method,
+                    context.Request.Path.Value,
+                    failedStatus ?? context.Response.StatusCode,
+                    Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                    context.Request.Protocol);
+            }
+        });
+}

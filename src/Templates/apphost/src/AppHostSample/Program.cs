@@ -1,0 +1,57 @@
+using AppHostSample.Cli;
+using AppHostSample.Endpoints;
+using AppHostSample.Hosting;
+using AppHostSample.Logging;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+
+namespace AppHostSample;
+
+/// <summary>
+/// The whole server, top to bottom: every setting is here or in a file named by the line that
+/// uses it. Nothing is read from appsettings.json, ASPNETCORE_* variables or launchSettings.
+/// </summary>
+public static class Program
+{
+    public static int Main(string[] args) => ServerCommand.Run(args, ServeAsync);
+
+    private static async Task<int> ServeAsync(ServerOptions options)
+    {
+        // Logging first, so every later failure is reported the same way.
+        using var log = AppLogging.Create(options.LogLevel, options.LogFormat);
+
+        // The certificate is checked before anything listens: a bad one stops start-up with one line.
+        var certificate = options.Certificate is null ? null : CertificateLoader.Load(options.Certificate, DateTimeOffset.UtcNow);
+
+        var builder = WebApplication.CreateEmptyBuilder(new() { ApplicationName = AppInfo.Name });
+        builder.Logging.AddSerilog(log);
+        builder.Services.AddRoutingCore();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false; // don't advertise the stack
+            ServerLimits.Apply(kestrel.Limits, options.MaxConnections);
+            Listeners.Add(kestrel, options.Host, options.Port, certificate);
+        });
+
+        await using var app = builder.Build();
+        app.UseRequestLogging(log);
+        app.UseSecurityHeaders(https: certificate is not null);
+        app.MapHome();
+        app.MapHealth(app.Lifetime.ApplicationStopping);
+        app.MapGreeting();
+
+        await app.StartListeningAsync(options.Host, options.Port);
+        StartupReport.Write(log, app, certificate);
+
+        // Returns once SIGTERM, SIGINT or Ctrl-C has stopped the server and in-flight requests
+        // have finished, or --shutdown-timeout has passed.
+        await app.WaitForShutdownAsync();
+        log.Information("Stopped");
+        return ExitCodes.Success;
+    }
+}

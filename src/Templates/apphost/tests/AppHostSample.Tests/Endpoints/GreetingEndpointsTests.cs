@@ -1,0 +1,65 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using AppHostSample.Tests.Infrastructure;
+
+namespace AppHostSample.Tests.Endpoints;
+
+/// <summary>The JSON API, over HTTP/2, as a client sees it.</summary>
+public sealed class GreetingEndpointsTests(HttpsServerFixture server) : IClassFixture<HttpsServerFixture>
+{
+    [Fact]
+    public async Task GetGreetsByName()
+    {
+        using var client = TestClients.Http2(server.App.Address, server.Certificates.Certificate);
+
+        using var response = await client.GetAsync("/api/greeting?name=Ada");
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Hello, Ada!", body.GetProperty("message").GetString());
+        Assert.True(body.GetProperty("servedAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(-5));
+    }
+
+    [Fact]
+    public async Task GetWithoutNameGreetsTheWorld()
+    {
+        using var client = TestClients.Http2(server.App.Address, server.Certificates.Certificate);
+
+        var body = await client.GetFromJsonAsync<JsonElement>("/api/greeting");
+
+        Assert.Equal("Hello, world!", body.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task PostReadsJsonBody()
+    {
+        using var client = TestClients.Http2(server.App.Address, server.Certificates.Certificate);
+
+        using var response = await client.PostAsync("/api/greeting", new StringContent("""{"name":"Grace"}""", System.Text.Encoding.UTF8, "application/json"));
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("Hello, Grace!", body.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task MalformedJsonIsBadRequest()
+    {
+        using var client = TestClients.Http2(server.App.Address, server.Certificates.Certificate);
+
+        using var response = await client.PostAsync("/api/greeting", new StringContent("{name:", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task OverlongNameIsBadRequest()
+    {
+        using var client = TestClients.Http2(server.App.Address, server.Certificates.Certificate);
+
+        using var response = await client.GetAsync("/api/greeting?name=" + new string('a', 101));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+}

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace AppHostSample.Tests.Infrastructure;
+
+/// <summary>
+/// The app as a real child process: the JIT-compiled build the tests reference, or a published
+/// native file. Captures its output line by line so tests can wait on what it prints.
+/// </summary>
+public sealed class AppProcess : IAsyncDisposable
+{
+    private static readonly string BuiltApp = Path.Combine(AppContext.BaseDirectory, "apphostsample.dll");
+
+    private readonly Process _process;
+    private readonly Lock _lock = new();
+    private readonly List<string> _stdout = [];
+    private readonly List<string> _stderr = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
+    private readonly TaskCompletionSource _outputClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _errorClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private AppProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public IReadOnlyList<string> StandardOutput
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _stdout];
+            }
+        }
+    }
+
+    public IReadOnlyList<string> StandardError
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _stderr];
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the app with exactly <paramref name="args"/> and no APPHOSTSAMPLE_* variables but those given.</summary>
+    /// <param name="args">The command line.</param>
+    /// <param name="environment">Variables to set for the child.</param>
+    /// <param name="executable">A published native file; null runs the build the tests reference.</param>
+    public static AppProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? executable = null)
+    {
+        var info = new ProcessStartInfo
+        {
+            FileName = executable ?? DotnetHost(),
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        if (executable is null)
+        {
+            info.ArgumentList.Add("exec");
+            info.ArgumentList.Add(BuiltApp);
+        }
+
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (string name in info.Environment.Keys.Where(k => k.StartsWith("APPHOSTSAMPLE_", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = info };
+        var app = new AppProcess(process);
+        process.OutputDataReceived += (_, e) => app.Receive(e.Data, app._stdout, app._outputClosed);
+        process.ErrorDataReceived += (_, e) => app.Receive(e.Data, app._stderr, app._errorClosed);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return app;
+    }
+
+    /// <summary>Waits for a line of standard output that matches, printed already or to come.</summary>
+    /// <returns>The first matching line.</returns>
+    public async Task<string> WaitForOutputAsync(Func<string, bool> match, TimeSpan timeout)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            if (_stdout.FirstOrDefault(match) is { } line)
+            {
+                return line;
+            }
+
+            if (_outputClosed.Task.IsCompleted)
+            {
+                throw new InvalidOperationException($"the app exited without printing the expected line; stderr: {string.Join(" | ", _stderr)}");
+            }
+
+            _waiters.Add((match, found));
+        }
+
+        try
+        {
+            return await found.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"the app printed no expected line within {timeout.TotalSeconds} s; stdout: {string.Join(" | ", StandardOutput)}");
+        }
+    }
+
+    /// <summary>Sends a POSIX signal, as systemd or a terminal would.</summary>
+    public void Signal(PosixSignal signal)
+    {
+        int number = signal switch
+        {
+            PosixSignal.SIGTERM => 15,
+            PosixSignal.SIGINT => 2,
+            PosixSignal.SIGHUP => 1,
+            _ => throw new ArgumentOutOfRangeException(nameof(signal)),
+        };
+        if (Kill(_process.Id, number) != 0)
+        {
+            throw new InvalidOperationException($"kill({_process.Id}, {number}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    /// <summary>Waits for the process to exit and for all its output to be read.</summary>
+    /// <returns>The exit code.</returns>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            await Task.WhenAll(_outputClosed.Task, _errorClosed.Task).WaitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the app did not exit within {timeout.TotalSeconds} s; stderr: {string.Join(" | ", _stderr)}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Receive(string? line, List<string> lines, TaskCompletionSource closed)
+    {
+        lock (_lock)
+        {
+            if (line is not null)
+            {
+                lines.Add(line);
+            }
+            else
+            {
+                closed.TrySetResult();
+            }
+
+            if (!ReferenceEquals(lines, _stdout))
+            {
+                return;
+            }
+
+            foreach (var waiter in _waiters.ToList())
+            {
+                if (line is null)
+                {
+                    waiter.Found.TrySetException(new InvalidOperationException(
+                        $"the app exited without printing the expected line; stderr: {string.Join(" | ", _stderr)}"));
+                }
+                else if (waiter.Match(line))
+                {
+                    waiter.Found.TrySetResult(line);
+                }
+                else
+                {
+                    continue;
+                }
+
+                _waiters.Remove(waiter);
+            }
+        }
+    }
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
