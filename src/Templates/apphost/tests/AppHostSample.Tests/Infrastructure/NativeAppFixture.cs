@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace AppHostSample.Tests.Infrastructure;
+
+/// <summary>
+/// Publishes the app once with the solution's own publish script, NativeAOT, into a temporary
+/// artifacts folder, as a user would. Takes about a minute; the tests that need it share it.
+/// </summary>
+public sealed class NativeAppFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
+    private readonly TempDirectory _artifacts = new();
+
+    public string Rid { get; } = RuntimeInformation.RuntimeIdentifier;
+
+    public string Artifacts => _artifacts.Path;
+
+    public string PublishDirectory => Path.Combine(Artifacts, "publish", Rid);
+
+    public string NativeFile => Path.Combine(PublishDirectory, OperatingSystem.IsWindows() ? "apphostsample.exe" : "apphostsample");
+
+    /// <summary>What the publish script printed: its report of path, size, sha256 and glibc.</summary>
+    public string Report { get; private set; } = "";
+
+    public TestCertificates Certificates { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        string root = SolutionRoot();
+        var info = OperatingSystem.IsWindows()
+            ? new ProcessStartInfo("pwsh") { ArgumentList = { "-NoProfile", "-File", Path.Combine(root, "publish.ps1"), Rid } }
+            : new ProcessStartInfo("bash") { ArgumentList = { Path.Combine(root, "publish.sh"), Rid } };
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.Environment["ARTIFACTS_DIR"] = Artifacts;
+
+        using var publish = Process.Start(info)!;
+        var output = publish.StandardOutput.ReadToEndAsync();
+        var errors = publish.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(PublishTimeout);
+        await publish.WaitForExitAsync(timeout.Token);
+        Report = await output;
+        if (publish.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"publish failed with exit code {publish.ExitCode}:\n{Report}\n{await errors}");
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        Certificates.Dispose();
+        _artifacts.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The folder holding the solution's publish scripts, found upwards from the test binaries.</summary>
+    private static string SolutionRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "publish.sh")) && Directory.Exists(Path.Combine(dir.FullName, "src")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no publish.sh above {AppContext.BaseDirectory}");
+    }
+}
