@@ -15,11 +15,6 @@ internal sealed class ServerCertificate(X509Certificate2 leaf, X509Certificate2C
     /// <summary>The SHA-256 fingerprint, as browsers and <c>openssl x509 -fingerprint -sha256</c> show it.</summary>
     public string Fingerprint => Leaf.GetCertHashString(HashAlgorithmName.SHA256);
 
-    /// <summary>Builds what TLS handshakes are served from.</summary>
-    /// <remarks>
-    /// offline: the chain is built from the files given, never fetched from the network, so start-up
-    /// does not wait on (or leak to) certificate authorities' servers.
-    /// </remarks>
-    public SslStreamCertificateContext CreateContext() =>
-        SslStreamCertificateContext.Create(Leaf, Chain, offline: true);
+    /// <summary>Builds what TLS handshakes are served from: the leaf, its key and the intermediates to send.</summary>
+    public SslStreamCertificateContext CreateContext() => CertificateContextFactory.Create(Leaf, Chain);
 }

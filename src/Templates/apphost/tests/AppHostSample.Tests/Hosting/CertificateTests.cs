@@ -1,4 +1,8 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using AppHostSample.Tests.Infrastructure;
 
 namespace AppHostSample.Tests.Hosting;
@@ -41,6 +45,38 @@ public sealed class CertificateTests(CertificatesFixture certificates) : IClassF
 
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal(2, response.Version.Major);
+    }
+
+    [Fact]
+    public async Task PemBundleSendsItsIntermediateToClients()
+    {
+        await using var app = await TestApp.StartAsync("--cert", _files.ChainPem, "--key", _files.ChainKeyPem);
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, app.Address.Port);
+        await using var tls = new SslStream(tcp.GetStream());
+        SslPolicyErrors? errors = null;
+
+        // The client trusts the root alone and may fetch nothing: it can only verify the leaf
+        // through the intermediate the server sends.
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            CertificateChainPolicy = new X509ChainPolicy
+            {
+                TrustMode = X509ChainTrustMode.CustomRootTrust,
+                CustomTrustStore = { _files.ChainRoot },
+                RevocationMode = X509RevocationMode.NoCheck,
+                DisableCertificateDownloads = true,
+            },
+            RemoteCertificateValidationCallback = (_, _, _, policyErrors) =>
+            {
+                errors = policyErrors;
+                return true;
+            },
+        });
+
+        Assert.Equal(SslPolicyErrors.None, errors);
+        Assert.Equal(_files.ChainLeaf.Thumbprint, tls.RemoteCertificate?.GetCertHashString());
     }
 
     [Fact]

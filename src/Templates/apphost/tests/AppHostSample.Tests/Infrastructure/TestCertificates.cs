@@ -42,6 +42,10 @@ public sealed class TestCertificates : IDisposable
         NotYetValidNotBefore = future.NotBefore.ToUniversalTime();
 
         NotACertificate = Write("notes.txt", "this is not a certificate\n");
+
+        (ChainRoot, ChainIntermediate, ChainLeaf, string chainKeyPem) = CreateChain(now);
+        ChainPem = Write("chain.pem", ChainLeaf.ExportCertificatePem() + "\n" + ChainIntermediate.ExportCertificatePem() + "\n" + ChainRoot.ExportCertificatePem());
+        ChainKeyPem = Write("chain.key", chainKeyPem);
     }
 
     /// <summary>The valid server certificate (with its key) that every good file holds.</summary>
@@ -63,6 +67,15 @@ public sealed class TestCertificates : IDisposable
     public DateTime NotYetValidNotBefore { get; }
     public string NotACertificate { get; }
 
+    /// <summary>A test certificate authority: clients that trust it alone can verify <see cref="ChainLeaf"/> only through <see cref="ChainIntermediate"/>.</summary>
+    public X509Certificate2 ChainRoot { get; }
+    public X509Certificate2 ChainIntermediate { get; }
+    public X509Certificate2 ChainLeaf { get; }
+
+    /// <summary>The leaf, its intermediate and the root, in that order, as a CA delivers a bundle.</summary>
+    public string ChainPem { get; }
+    public string ChainKeyPem { get; }
+
     /// <summary>A path in the certificates' folder where no file exists.</summary>
     public string Missing => Path.Combine(_directory.Path, "missing.pfx");
 
@@ -71,8 +84,42 @@ public sealed class TestCertificates : IDisposable
     public void Dispose()
     {
         Certificate.Dispose();
+        ChainRoot.Dispose();
+        ChainIntermediate.Dispose();
+        ChainLeaf.Dispose();
         _directory.Dispose();
     }
+
+    private static (X509Certificate2 Root, X509Certificate2 Intermediate, X509Certificate2 Leaf, string LeafKeyPem) CreateChain(DateTimeOffset now)
+    {
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var rootRequest = new CertificateRequest("CN=AppHost Test Root", rootKey, HashAlgorithmName.SHA256);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, 0, critical: true));
+        rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+        rootRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(rootRequest.PublicKey, critical: false));
+        var root = rootRequest.CreateSelfSigned(now.AddDays(-2), now.AddDays(60));
+
+        using var intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var intermediateRequest = new CertificateRequest("CN=AppHost Test Intermediate", intermediateKey, HashAlgorithmName.SHA256);
+        intermediateRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: true, 0, critical: true));
+        intermediateRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
+        intermediateRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(intermediateRequest.PublicKey, critical: false));
+        intermediateRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        using var intermediateWithKey = intermediateRequest.Create(root, now.AddDays(-1), now.AddDays(50), SerialNumber()).CopyWithPrivateKey(intermediateKey);
+        var intermediate = X509CertificateLoader.LoadCertificate(intermediateWithKey.RawData);
+
+        using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var leafRequest = new CertificateRequest("CN=localhost", leafKey, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        leafRequest.CertificateExtensions.Add(names.Build());
+        leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
+        leafRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(intermediate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
+        var leaf = leafRequest.Create(intermediateWithKey, now.AddDays(-1), now.AddDays(30), SerialNumber());
+        return (root, intermediate, leaf, leafKey.ExportPkcs8PrivateKeyPem());
+    }
+
+    private static byte[] SerialNumber() => RandomNumberGenerator.GetBytes(16);
 
     private static X509Certificate2 CreateSelfSigned(ECDsa key, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
