@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Net;
-using Serilog.Events;
 
 namespace AppHostSample.Cli;
 
@@ -13,16 +11,19 @@ internal static class ServerCommand
     /// <summary>Parses <paramref name="args"/>, runs <paramref name="serve"/> and returns the process exit code.</summary>
     public static int Run(string[] args, Func<ServerOptions, Task<int>> serve)
     {
-        var port = EnvironmentOption.Create("--port", "TCP port to listen on.", 8080, ValueSyntax.Port);
+        // The defaults live in ServerOptions, with their documentation.
+        var defaults = new ServerOptions();
+        var port = EnvironmentOption.Create("--port", "TCP port to listen on.", defaults.Port, ValueSyntax.Port);
         var host = EnvironmentOption.Create("--host", "Address to listen on. Default: every interface, IPv4 and IPv6.", null, ValueSyntax.Address);
         var cert = EnvironmentOption.Create("--cert", "HTTPS certificate: a .pfx/.p12 file, or a PEM file with its chain plus --key.", null, ValueSyntax.FilePath);
         var key = EnvironmentOption.Create("--key", "Private key (PEM) of a PEM certificate.", null, ValueSyntax.FilePath);
         var passwordFile = EnvironmentOption.Create("--cert-password-file",
             $"File holding the password of the .pfx or of an encrypted key; or set {AppInfo.EnvironmentPrefix}CERT_PASSWORD.", null, ValueSyntax.FilePath);
-        var logLevel = EnvironmentOption.Create("--log-level", "Least important events logged.", LogEventLevel.Information, ValueSyntax.LogLevel);
+        var logLevel = EnvironmentOption.Create("--log-level", "Least important events logged.", defaults.LogLevel, ValueSyntax.LogLevel);
         var logFormat = EnvironmentOption.Create("--log-format", "text or json. Default: text on a terminal, json otherwise.", null, ValueSyntax.LogFormat);
-        var shutdownTimeout = EnvironmentOption.Create("--shutdown-timeout", "Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.", 30, ValueSyntax.Seconds);
-        var maxConnections = EnvironmentOption.Create("--max-connections", "Most connections open at once.", 10_000, ValueSyntax.ConnectionCount);
+        var shutdownTimeout = EnvironmentOption.Create("--shutdown-timeout", "Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.",
+            (int)defaults.ShutdownTimeout.TotalSeconds, ValueSyntax.Seconds);
+        var maxConnections = EnvironmentOption.Create("--max-connections", "Most connections open at once.", defaults.MaxConnections, ValueSyntax.ConnectionCount);
 
         var command = new RootCommand($"{AppInfo.Name}: a web server. HTTPS with HTTP/1.1 and HTTP/2 when given --cert.")
         {

@@ -1,0 +1,46 @@
+using System.CommandLine;
+using AppHost.Cli.Commands.Cert;
+using AppHost.Cli.Commands.New;
+using AppHost.Cli.Commands.Publish;
+
+namespace AppHost.Cli.Cli;
+
+/// <summary>The <c>apphost</c> command: its verbs, and the one-line errors and exit codes of every failure.</summary>
+internal static class AppHostCommand
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("apphost: create a .NET web app that is one program, publish it as one native file, and run it.")
+        {
+            NewCommand.Create(),
+            PublishCommand.Create(),
+            CertCommand.Create(),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            return Fail(ExitCodes.Usage, $"{parsed.Errors[0].Message} (see apphost --help)", []);
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (CliException e)
+        {
+            return Fail(e.ExitCode, e.Message, e.Details);
+        }
+    }
+
+    private static int Fail(int exitCode, string message, IReadOnlyList<string> details)
+    {
+        Console.Error.WriteLine($"error: {message}");
+        foreach (string line in details)
+        {
+            Console.Error.WriteLine($"  {line}");
+        }
+
+        return exitCode;
+    }
+}

@@ -1,0 +1,20 @@
+using System.CommandLine;
+
+namespace AppHost.Cli.Cli;
+
+/// <summary>Options that several verbs share, created in one place so they read the same everywhere.</summary>
+internal static class CommonOptions
+{
+    public static Option<string?> Output(string description) => new("--output", "-o")
+    {
+        Description = description,
+        HelpName = "path",
+    };
+
+    public static Option<string> Rid() => new("--rid", "-r")
+    {
+        Description = "Runtime identifier of the target machine, for example linux-x64, linux-arm64, win-x64, osx-arm64.",
+        HelpName = "rid",
+        Required = true,
+    };
+}

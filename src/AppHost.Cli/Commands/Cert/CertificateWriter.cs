@@ -1,0 +1,76 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using AppHost.Cli.Cli;
+
+namespace AppHost.Cli.Commands.Cert;
+
+/// <summary>
+/// Writes a certificate and its private key as a .pfx, or as PEM certificate and key files. Each
+/// file is written whole or not at all, readable by its owner only, and never over an existing one
+/// unless asked.
+/// </summary>
+internal static class CertificateWriter
+{
+    /// <returns>The files written.</returns>
+    public static IReadOnlyList<string> Write(X509Certificate2 certificate, string path, bool pem, bool overwrite)
+    {
+        if (!pem)
+        {
+            // No password: a throwaway certificate for local use, protected by its file mode instead.
+            var pfx = new[] { (path, certificate.Export(X509ContentType.Pkcs12)) };
+            return WriteAll(pfx, overwrite);
+        }
+
+        string keyPath = KeyPathFor(path);
+        using var key = certificate.GetECDsaPrivateKey()!;
+        var files = new[]
+        {
+            (path, System.Text.Encoding.ASCII.GetBytes(certificate.ExportCertificatePem() + "\n")),
+            (keyPath, System.Text.Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem() + "\n")),
+        };
+        return WriteAll(files, overwrite);
+    }
+
+    /// <summary>The key of <c>dev.pem</c> is <c>dev.key</c>.</summary>
+    public static string KeyPathFor(string certificatePath) => Path.ChangeExtension(certificatePath, ".key");
+
+    private static string[] WriteAll((string Path, byte[] Content)[] files, bool overwrite)
+    {
+        foreach (var (path, _) in files)
+        {
+            if (!overwrite && File.Exists(path))
+            {
+                throw new CliException(ExitCodes.Usage, $"'{path}' already exists; remove it, choose another file with -o, or pass --force");
+            }
+        }
+
+        foreach (var (path, content) in files)
+        {
+            string partial = $"{path}.{Guid.NewGuid():N}.partial";
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+                if (!OperatingSystem.IsWindows())
+                {
+                    // A private key: readable and writable by its owner only, from the moment it exists.
+                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                }
+
+                using (var file = new FileStream(partial, options))
+                {
+                    file.Write(content);
+                }
+
+                File.Move(partial, path, overwrite);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                File.Delete(partial);
+                throw new CliException(ExitCodes.Failure, $"cannot write '{path}': {e.Message}", e);
+            }
+        }
+
+        return [.. files.Select(f => f.Path)];
+    }
+}

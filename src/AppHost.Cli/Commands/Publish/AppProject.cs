@@ -1,0 +1,7 @@
+namespace AppHost.Cli.Commands.Publish;
+
+/// <summary>The app project to publish.</summary>
+/// <param name="ProjectPath">The .csproj.</param>
+/// <param name="AssemblyName">The name of the published file, without .exe.</param>
+/// <param name="SolutionRoot">The folder of its solution (where artifacts/ goes): the nearest folder above it with a .sln or .slnx.</param>
+internal sealed record AppProject(string ProjectPath, string AssemblyName, string SolutionRoot);

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+
+namespace AppHost.Cli.Commands.Publish;
+
+/// <summary>Runs the dotnet CLI, reading its output line by line as it comes.</summary>
+internal static class Dotnet
+{
+    /// <summary>What a finished run printed (stdout then stderr) and how it ended.</summary>
+    public sealed record Result(int ExitCode, IReadOnlyList<string> Output);
+
+    public static async Task<Result> RunAsync(IEnumerable<string> args, CancellationToken cancel, Action<string>? onLine = null)
+    {
+        var info = new ProcessStartInfo(Host())
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // Plain, stable output: no first-run banner, no telemetry notice, no terminal logger.
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["MSBUILDTERMINALLOGGER"] = "off";
+
+        using var process = Process.Start(info)!;
+        var lines = new List<string>();
+        var errors = new List<string>();
+        var stdout = ReadAsync(process.StandardOutput, line =>
+        {
+            lock (lines)
+            {
+                lines.Add(line);
+            }
+
+            onLine?.Invoke(line);
+        });
+        var stderr = ReadAsync(process.StandardError, errors.Add);
+        try
+        {
+            await process.WaitForExitAsync(cancel);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        await Task.WhenAll(stdout, stderr);
+        return new Result(process.ExitCode, [.. lines, .. errors]);
+    }
+
+    private static async Task ReadAsync(StreamReader reader, Action<string> onLine)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            onLine(line);
+        }
+    }
+
+    private static string Host() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
+}

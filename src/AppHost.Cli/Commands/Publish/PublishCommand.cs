@@ -1,0 +1,97 @@
+using System.CommandLine;
+using AppHost.Cli.Cli;
+
+namespace AppHost.Cli.Commands.Publish;
+
+/// <summary>
+/// <c>apphost publish [PROJECT|DIR] --rid RID [-o DIR] [-c CONFIG] [--no-smoke]</c>: one file for
+/// the target, NativeAOT where this machine can build it, reported with its size, sha256 and glibc.
+/// </summary>
+internal static class PublishCommand
+{
+    public static Command Create()
+    {
+        var project = new Argument<string?>("project")
+        {
+            Description = "The app's .csproj, or its solution folder. Default: the current folder.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var rid = CommonOptions.Rid();
+        var output = CommonOptions.Output("Folder for the file. Default: artifacts/publish/RID of the app's solution.");
+        var configuration = new Option<string>("--configuration", "-c") { Description = "Build configuration.", DefaultValueFactory = _ => "Release", HelpName = "name" };
+        var noSmoke = new Option<bool>("--no-smoke") { Description = "Do not start the file to check it answers /healthz and stops on SIGTERM." };
+
+        var command = new Command("publish", "Publish the app as one file: NativeAOT when this machine can build it for the RID, else a trimmed self-contained single file.")
+        {
+            project, rid, output, configuration, noSmoke,
+        };
+        command.SetAction((parsed, cancel) => RunAsync(
+            parsed.GetValue(project), parsed.GetValue(rid)!, parsed.GetValue(output), parsed.GetValue(configuration)!, !parsed.GetValue(noSmoke), cancel));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string? projectPath, string rid, string? output, string configuration, bool smoke, CancellationToken cancel)
+    {
+        using var log = CliLog.Create();
+        var target = ParseRid(rid);
+        var host = HostMachine.Current();
+        var plan = PublishPlanner.Decide(target, host);
+        if (plan.Missing is { } missing)
+        {
+            throw new CliException(ExitCodes.MissingPrerequisite, $"NativeAOT for {target.Rid} needs {missing.What}, which this machine lacks; install it: {missing.Install}");
+        }
+
+        var app = await ProjectLocator.FindAsync(projectPath, cancel);
+        if (plan.Note is not null)
+        {
+            log.Information("{Note}", plan.Note);
+        }
+
+        var layout = ArtifactLayout.For(app.SolutionRoot, target.Rid, output);
+        string staging = Path.Combine(Path.GetDirectoryName(layout.PublishDirectory)!, $".{target.Rid}.{Guid.NewGuid():N}.partial");
+        string file;
+        try
+        {
+            log.Information("Publishing {Project} for {Rid} ({Configuration})", Path.GetFileName(app.ProjectPath), target.Rid, configuration);
+            await DotnetPublisher.RunAsync(app, target, plan, configuration, staging, cancel);
+            file = ArtifactCollector.Collect(staging, target.FileName(app.AssemblyName), layout);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+
+        var report = PublishReport.Create(file, plan.Mode, target, layout);
+        if (!smoke)
+        {
+            log.Information("Smoke test skipped (--no-smoke)");
+        }
+        else if (!host.CanRun(target))
+        {
+            log.Information("Smoke test skipped: a {Rid} file does not run on this machine", target.Rid);
+        }
+        else
+        {
+            await SmokeTest.RunAsync(file, cancel);
+            log.Information("Smoke test passed: /healthz answered 200 and SIGTERM stopped it with exit code 0");
+        }
+
+        report.WriteTo(Console.Out);
+        return ExitCodes.Success;
+    }
+
+    private static RuntimeTarget ParseRid(string rid)
+    {
+        try
+        {
+            return RuntimeTarget.Parse(rid);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(ExitCodes.Usage, e.Message);
+        }
+    }
+}
