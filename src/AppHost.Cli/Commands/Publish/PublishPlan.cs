@@ -1,7 +1,7 @@
 namespace AppHost.Cli.Commands.Publish;
 
 /// <summary>How the file is made.</summary>
-internal enum PublishMode
+public enum PublishMode
 {
     /// <summary>NativeAOT: machine code, no runtime inside, fastest start, smallest file.</summary>
     Native,

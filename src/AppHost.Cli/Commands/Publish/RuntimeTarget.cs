@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace AppHost.Cli.Commands.Publish;
 
 /// <summary>The operating systems a native file can be made for; musl Linux is its own, as its files do not run on glibc.</summary>
-internal enum TargetOs
+public enum TargetOs
 {
     Linux,
     LinuxMusl,

@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using AppHost.Cli.Commands.Publish;
+
+namespace AppHost.Cli.Tests.Commands.Publish;
+
+/// <summary>The glibc version read from an ELF file agrees with what objdump (binutils) reads.</summary>
+public sealed partial class GlibcRequirementTests
+{
+    [Theory]
+    [InlineData("/bin/ls")]
+    [InlineData("/bin/sh")]
+    public void VersionMatchesObjdump(string program)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Null(GlibcRequirement.Read(Environment.ProcessPath!));
+            return;
+        }
+
+        Assert.Equal(ObjdumpNewestGlibc(program), GlibcRequirement.Read(program));
+    }
+
+    [Fact]
+    public void FileThatIsNotElfHasNoRequirement()
+    {
+        string text = Path.GetTempFileName();
+        File.WriteAllText(text, "#!/bin/sh\necho not an ELF file\n");
+
+        Assert.Null(GlibcRequirement.Read(text));
+        File.Delete(text);
+    }
+
+    private static Version ObjdumpNewestGlibc(string program)
+    {
+        var objdump = Process.Start(new ProcessStartInfo("objdump", ["-T", program]) { RedirectStandardOutput = true })!;
+        string output = objdump.StandardOutput.ReadToEnd();
+        objdump.WaitForExit();
+        return GlibcVersion().Matches(output).Select(m => Version.Parse(m.Groups[1].Value)).Max()!;
+    }
+
+    [GeneratedRegex(@"GLIBC_([0-9]+\.[0-9]+(?:\.[0-9]+)?)")]
+    private static partial Regex GlibcVersion();
+}

@@ -1,0 +1,43 @@
+using AppHost.Cli.Tests.Infrastructure;
+
+namespace AppHost.Cli.Tests.Template;
+
+/// <summary>
+/// The user's journey, set up once for the tests that share it (it takes minutes): the template
+/// package packed and installed into a template home of its own (never the user's), and a
+/// solution made from it with dotnet new, and another with apphost new.
+/// </summary>
+public sealed class TemplateFixture : IAsyncLifetime
+{
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(10);
+    private readonly TempDirectory _work = new();
+
+    public string Hive => Path.Combine(_work.Path, "hive");
+
+    /// <summary>The solution made by <c>dotnet new apphost -n Shop</c>.</summary>
+    public string FromTemplate => Path.Combine(_work.Path, "from-template");
+
+    /// <summary>The solution made by <c>apphost new Shop</c>.</summary>
+    public string FromTool => Path.Combine(_work.Path, "from-tool");
+
+    public string Work => _work.Path;
+
+    public async Task InitializeAsync()
+    {
+        string packages = Path.Combine(_work.Path, "packages");
+        await DotnetAsync(RepositoryRoot.Path, "pack", Path.Combine(RepositoryRoot.Path, "src/Templates/AppHost.Templates.csproj"), "-c", "Release", "-o", packages);
+        string package = Directory.GetFiles(packages, "AppHost.Templates.*.nupkg").Single();
+        await DotnetAsync(_work.Path, "new", "install", package, "--debug:custom-hive", Hive);
+        await DotnetAsync(_work.Path, "new", "apphost", "-n", "Shop", "-o", FromTemplate, "--debug:custom-hive", Hive);
+        (await CommandRun.AppHostAsync(_work.Path, "new", "Shop", "-o", FromTool)).AssertSucceeded();
+    }
+
+    public Task DisposeAsync()
+    {
+        _work.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public static async Task<CommandRun> DotnetAsync(string directory, params string[] args) =>
+        (await CommandRun.RunAsync(CommandRun.DotnetHost(), args, directory, StepTimeout)).AssertSucceeded();
+}

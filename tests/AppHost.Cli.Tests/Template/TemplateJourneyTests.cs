@@ -1,0 +1,122 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+using AppHost.Cli.Tests.Infrastructure;
+
+namespace AppHost.Cli.Tests.Template;
+
+/// <summary>
+/// The README's journey, end to end: install the template, dotnet new apphost -n Shop, its tests
+/// pass, apphost publish makes the native file, and that file serves HTTP/2 with an apphost cert
+/// certificate and stops on SIGTERM.
+/// </summary>
+public sealed partial class TemplateJourneyTests(TemplateFixture template) : IClassFixture<TemplateFixture>
+{
+    [Fact]
+    public async Task TemplateIsListedWithItsParameters()
+    {
+        var list = await TemplateFixture.DotnetAsync(template.Work, "new", "list", "apphost", "--debug:custom-hive", template.Hive);
+        var help = await TemplateFixture.DotnetAsync(template.Work, "new", "apphost", "--help", "--debug:custom-hive", template.Hive);
+
+        Assert.Contains(list.StandardOutput, l => l.Contains("AppHost native web server", StringComparison.Ordinal) && l.Contains("apphost", StringComparison.Ordinal));
+        string options = string.Join('\n', help.StandardOutput);
+        Assert.Contains("--port", options);
+        Assert.Contains("Default: 8080", options);
+        Assert.Contains("--skipRestore", options);
+    }
+
+    [Fact]
+    public void SolutionIsNamedAfterTheApp()
+    {
+        string root = template.FromTemplate;
+
+        Assert.True(File.Exists(Path.Combine(root, "Shop.sln")));
+        Assert.True(File.Exists(Path.Combine(root, "src/Shop/Shop.csproj")));
+        Assert.True(File.Exists(Path.Combine(root, "tests/Shop.Tests/Shop.Tests.csproj")));
+        Assert.True(File.Exists(Path.Combine(root, "global.json")));
+        Assert.True(Directory.Exists(Path.Combine(root, "build")));
+        Assert.Contains("<AssemblyName>shop</AssemblyName>", File.ReadAllText(Path.Combine(root, "src/Shop/Shop.csproj")));
+        Assert.Contains("SHOP_PORT", File.ReadAllText(Path.Combine(root, "README.md")));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.True(File.GetUnixFileMode(Path.Combine(root, "publish.sh")).HasFlag(UnixFileMode.UserExecute));
+        }
+    }
+
+    [Fact]
+    public void ToolCreatesTheSameSolutionAsDotnetNew()
+    {
+        var fromTemplate = Snapshot(template.FromTemplate);
+        var fromTool = Snapshot(template.FromTool);
+
+        Assert.Equal(fromTemplate.Keys.Order(), fromTool.Keys.Order());
+        foreach (var (path, content) in fromTemplate)
+        {
+            Assert.True(content == fromTool[path], $"{path} differs between dotnet new and apphost new");
+        }
+    }
+
+    [Fact]
+    public async Task GeneratedSolutionTestsPass()
+    {
+        var run = await TemplateFixture.DotnetAsync(template.FromTemplate, "test");
+
+        Assert.Contains(run.StandardOutput, l => l.Contains("Passed!", StringComparison.Ordinal) && l.Contains("Failed:     0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PublishedNativeFileServesHttp2AndStopsOnSigterm()
+    {
+        string rid = RuntimeInformation.RuntimeIdentifier;
+        var publish = (await CommandRun.AppHostAsync(template.FromTemplate, "publish", "--rid", rid)).AssertSucceeded();
+        string fingerprint = (await CommandRun.AppHostAsync(template.FromTemplate, "cert", "-o", "dev.pfx", "--force")).AssertSucceeded().StandardOutput.Single();
+
+        string file = Path.Combine(template.FromTemplate, "artifacts/publish", rid, OperatingSystem.IsWindows() ? "shop.exe" : "shop");
+        Assert.Contains($"path    {file}", publish.StandardOutput);
+        Assert.Contains("mode    native (NativeAOT)", publish.StandardOutput);
+        Assert.Contains(publish.StandardError, l => l.StartsWith("Smoke test passed", StringComparison.Ordinal));
+        Assert.Equal([Path.GetFileName(file)], Directory.GetFileSystemEntries(Path.GetDirectoryName(file)!).Select(Path.GetFileName));
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.Matches(GlibcLine(), string.Join('\n', publish.StandardOutput));
+        }
+
+        await using var server = await RunningServer.StartAsync(file, "--host", "127.0.0.1", "--port", "0", "--cert", Path.Combine(template.FromTemplate, "dev.pfx"));
+        using var client = server.Http2Client(fingerprint);
+        using var response = await client.GetAsync("/api/greeting?name=Shop");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal(0, await server.StopAsync());
+    }
+
+    [Fact]
+    public async Task BuildFailureShowsTheCompilerErrorsOnly()
+    {
+        (await CommandRun.AppHostAsync(template.Work, "new", "Broken")).AssertSucceeded();
+        string program = Path.Combine(template.Work, "broken/src/Broken/Program.cs");
+        File.AppendAllText(program, "\nthis is not C#\n");
+
+        var run = await CommandRun.AppHostAsync(Path.Combine(template.Work, "broken"), "publish", "--rid", RuntimeInformation.RuntimeIdentifier);
+
+        Assert.Equal(4, run.ExitCode);
+        string[] errors = [.. run.StandardError.SkipWhile(l => !l.StartsWith("error: ", StringComparison.Ordinal))];
+        Assert.StartsWith("error: dotnet publish failed", errors[0]);
+        Assert.All(errors.Skip(1), line => Assert.Contains(": error CS", line));
+        Assert.InRange(errors.Length, 2, 21);
+        Assert.False(Directory.Exists(Path.Combine(template.Work, "broken/artifacts/publish")));
+    }
+
+    /// <summary>Every file but build output, with GUIDs masked: each new solution gets project GUIDs of its own.</summary>
+    private static Dictionary<string, string> Snapshot(string root) =>
+        Directory.GetFiles(root, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Where(p => !p.Contains("/obj/", StringComparison.Ordinal) && !p.Contains("/bin/", StringComparison.Ordinal) && !p.StartsWith("artifacts/", StringComparison.Ordinal) && p != "dev.pfx")
+            .ToDictionary(p => p, p => Guid().Replace(File.ReadAllText(Path.Combine(root, p)), "GUID"));
+
+    [GeneratedRegex("[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}")]
+    private static partial Regex Guid();
+
+    [GeneratedRegex(@"glibc   2\.\d+ or newer")]
+    private static partial Regex GlibcLine();
+}
