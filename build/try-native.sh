@@ -7,7 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 port=${1:-8443}
 cert=$root/artifacts/dev-cert/localhost.pfx
 
-"$root/publish.sh"
+ARTIFACTS_DIR=$root/artifacts "$root/src/Templates/apphost/publish.sh"
 [ -f "$cert" ] || dotnet run "$root/build/dev-cert.cs" -- "$cert" > /dev/null
 rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1)
 echo "try: curl -k --http2 https://localhost:$port/api/greeting?name=you" >&2

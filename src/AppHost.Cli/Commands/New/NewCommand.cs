@@ -35,7 +35,8 @@ internal static class NewCommand
 
             using var log = CliLog.Create();
             log.Information("Created {Name} in {Directory}", appName.Value, directory);
-            log.Information("Next: cd {Directory} && dotnet test && ./publish.sh", Path.GetRelativePath(Environment.CurrentDirectory, directory));
+            string relative = Path.GetRelativePath(Environment.CurrentDirectory, directory);
+            log.Information("Next: cd {Directory} && dotnet test && apphost publish --rid linux-x64", relative.StartsWith("..", StringComparison.Ordinal) ? directory : relative);
             Console.Out.WriteLine(directory);
             return ExitCodes.Success;
         });
