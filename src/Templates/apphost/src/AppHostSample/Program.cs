@@ -2,6 +2,7 @@ using AppHostSample.Cli;
 using AppHostSample.Endpoints;
 using AppHostSample.Hosting;
 using AppHostSample.Logging;
+using AppHostSample.Systemd;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,30 +24,45 @@ public static class Program
         // Logging first, so every later failure is reported the same way.
         using var log = AppLogging.Create(options.LogLevel, options.LogFormat);
 
-        // The certificate is checked before anything listens: a bad one stops start-up with one line.
+        // The certificate is checked before anything listens: a bad one stops start-up with one
+        // line. Then it is reloaded whenever its files change, or on SIGHUP.
         var certificate = options.Certificate is null ? null : CertificateLoader.Load(options.Certificate, DateTimeOffset.UtcNow);
+        using var tls = certificate is null ? null : new CertificateReloader(options.Certificate!, certificate, log);
+
+        // Under systemd: the listening sockets it holds across restarts, and its notification socket.
+        var inherited = SocketActivation.Take();
+        using var systemd = SystemdNotifier.FromEnvironment();
 
         var builder = WebApplication.CreateEmptyBuilder(new() { ApplicationName = AppInfo.Name });
         builder.Logging.AddSerilog(log);
         builder.Services.AddRoutingCore();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, AppJsonContext.Default));
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = options.ShutdownTimeout);
+        builder.Services.AddHostFiltering(hosts => HostNames.Configure(hosts, options.HostNames));
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false; // don't advertise the stack
             ServerLimits.Apply(kestrel.Limits, options.MaxConnections);
-            Listeners.Add(kestrel, options.Host, options.Port, certificate);
+            Listeners.Add(kestrel, options, inherited, tls is null ? null : () => tls.Current);
         });
 
         await using var app = builder.Build();
         app.UseRequestLogging(log);
-        app.UseSecurityHeaders(https: certificate is not null);
+        app.UseHostFiltering();
+        app.UseSecurityHeaders();
+        if (tls is not null && (options.HttpPort is not null || inherited.Any(s => s.Name == "http")))
+        {
+            app.UseRedirectToHttps();
+        }
+
         app.MapHome();
         app.MapHealth(app.Lifetime.ApplicationStopping);
         app.MapGreeting();
 
         await app.StartListeningAsync(options.Host, options.Port);
-        StartupReport.Write(log, app, certificate);
+        StartupReport.Write(log, app, certificate, inherited);
+        systemd?.Ready($"Listening on {string.Join(", ", app.Urls)}");
+        app.Lifetime.ApplicationStopping.Register(() => systemd?.Stopping("Finishing in-flight requests"));
 
         // Returns once SIGTERM, SIGINT or Ctrl-C has stopped the server and in-flight requests
         // have finished, or --shutdown-timeout has passed.

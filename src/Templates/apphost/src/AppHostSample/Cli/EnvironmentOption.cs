@@ -23,6 +23,25 @@ internal static class EnvironmentOption
         };
     }
 
+    /// <summary>
+    /// A repeatable option (<c>--host-name a --host-name b</c>); its variable holds the values
+    /// separated by commas (<c>APPHOSTSAMPLE_HOST_NAME=a,b</c>).
+    /// </summary>
+    public static Option<string[]> CreateList(string name, string description, ValueSyntax<string> syntax)
+    {
+        string variable = VariableFor(name);
+        return new Option<string[]>(name)
+        {
+            Description = $"{description} [env: {variable}, comma-separated]",
+            HelpName = syntax.HelpName,
+            AllowMultipleArgumentsPerToken = false,
+            DefaultValueFactory = result => ParseAll(result, variable, (Environment.GetEnvironmentVariable(variable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), syntax),
+            CustomParser = result => result.Tokens.Count == 0
+                ? ParseAll(result, variable, (Environment.GetEnvironmentVariable(variable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), syntax)
+                : ParseAll(result, name, [.. result.Tokens.Select(t => t.Value)], syntax),
+        };
+    }
+
     /// <summary>The environment variable that stands in for an option: <c>--log-level</c> is <c>APPHOSTSAMPLE_LOG_LEVEL</c>.</summary>
     public static string VariableFor(string optionName) =>
         AppInfo.EnvironmentPrefix + optionName.TrimStart('-').Replace('-', '_').ToUpperInvariant();
@@ -32,6 +51,9 @@ internal static class EnvironmentOption
         string? text = Environment.GetEnvironmentVariable(variable);
         return string.IsNullOrEmpty(text) ? defaultValue : Parse(result, $"{variable}='{text}'", text, syntax);
     }
+
+    private static string[] ParseAll(ArgumentResult result, string source, string[] texts, ValueSyntax<string> syntax) =>
+        [.. texts.Select(text => Parse(result, $"{source} '{text}'", text, syntax))];
 
     private static T Parse<T>(ArgumentResult result, string source, string text, ValueSyntax<T> syntax)
     {

@@ -15,6 +15,8 @@ internal static class ServerCommand
         var defaults = new ServerOptions();
         var port = EnvironmentOption.Create("--port", "TCP port to listen on.", defaults.Port, ValueSyntax.Port);
         var host = EnvironmentOption.Create("--host", "Address to listen on. Default: every interface, IPv4 and IPv6.", null, ValueSyntax.Address);
+        var httpPort = EnvironmentOption.Create("--http-port", "Plain HTTP port that redirects every request to HTTPS (308). Needs --cert.", defaults.HttpPort, ValueSyntax.RedirectPort);
+        var hostNames = EnvironmentOption.CreateList("--host-name", "Host name requests must be addressed to (repeatable); others get 400. Default: any.", ValueSyntax.HostName);
         var cert = EnvironmentOption.Create("--cert", "HTTPS certificate: a .pfx/.p12 file, or a PEM file with its chain plus --key.", null, ValueSyntax.FilePath);
         var key = EnvironmentOption.Create("--key", "Private key (PEM) of a PEM certificate.", null, ValueSyntax.FilePath);
         var passwordFile = EnvironmentOption.Create("--cert-password-file",
@@ -27,13 +29,22 @@ internal static class ServerCommand
 
         var command = new RootCommand($"{AppInfo.Name}: a web server. HTTPS with HTTP/1.1 and HTTP/2 when given --cert.")
         {
-            port, host, cert, key, passwordFile, logLevel, logFormat, shutdownTimeout, maxConnections,
+            port, host, httpPort, hostNames, cert, key, passwordFile, logLevel, logFormat, shutdownTimeout, maxConnections,
         };
         command.Validators.Add(result =>
         {
             if (result.GetValue(cert) is null && (result.GetValue(key) ?? result.GetValue(passwordFile)) is not null)
             {
                 result.AddError("--key and --cert-password-file belong to a certificate: add --cert FILE");
+            }
+
+            if (result.GetValue(httpPort) is int redirect && result.GetValue(cert) is null)
+            {
+                result.AddError($"--http-port {redirect} redirects to HTTPS, which needs a certificate: add --cert FILE");
+            }
+            else if (result.GetValue(httpPort) is int same && same == result.GetValue(port))
+            {
+                result.AddError($"--http-port {same} is also --port; choose another port for the redirect");
             }
         });
         command.SetAction(async (parsed, _) =>
@@ -42,6 +53,8 @@ internal static class ServerCommand
             {
                 Port = parsed.GetValue(port),
                 Host = parsed.GetValue(host),
+                HttpPort = parsed.GetValue(httpPort),
+                HostNames = parsed.GetValue(hostNames) ?? [],
                 Certificate = parsed.GetValue(cert) is { } certPath
                     ? new CertificateFiles(certPath, parsed.GetValue(key), parsed.GetValue(passwordFile))
                     : null,

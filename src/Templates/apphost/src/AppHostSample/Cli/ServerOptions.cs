@@ -14,6 +14,14 @@ internal sealed record ServerOptions
     /// <remarks>Defaults to 8080.</remarks>
     public int Port { get; init; } = 8080;
 
+    /// <summary>A plain HTTP port that answers every request with a redirect (308) to HTTPS.</summary>
+    /// <remarks>Defaults to null: no redirect listener. Needs <see cref="Certificate"/>.</remarks>
+    public int? HttpPort { get; init; }
+
+    /// <summary>The host names requests may be addressed to; others get 400 (stops DNS rebinding and Host header abuse).</summary>
+    /// <remarks>Defaults to empty: every host name is accepted.</remarks>
+    public IReadOnlyList<string> HostNames { get; init; } = [];
+
     /// <summary>The HTTPS certificate.</summary>
     /// <remarks>Defaults to null: plain HTTP/1.1, for development or behind a TLS-terminating balancer.</remarks>
     public CertificateFiles? Certificate { get; init; }

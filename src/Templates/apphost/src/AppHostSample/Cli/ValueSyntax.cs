@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 using Serilog.Events;
 
 namespace AppHostSample.Cli;
@@ -15,8 +16,17 @@ internal delegate bool TryParse<T>(string text, [MaybeNullWhen(false)] out T val
 internal sealed record ValueSyntax<T>(string HelpName, string Expected, TryParse<T> TryParse);
 
 /// <summary>The value syntaxes of the server's options.</summary>
-internal static class ValueSyntax
+internal static partial class ValueSyntax
 {
+    public static readonly ValueSyntax<int?> RedirectPort = new(
+        "port",
+        "a port number from 1 to 65535",
+        (string text, out int? port) =>
+        {
+            port = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value is >= 1 and <= IPEndPoint.MaxPort ? value : null;
+            return port is not null;
+        });
+
     public static readonly ValueSyntax<int> Port = new(
         "port",
         "a port number from 0 to 65535 (0 picks a free port)",
@@ -32,6 +42,16 @@ internal static class ValueSyntax
                 : IPAddress.TryParse(text, out var parsed) ? parsed
                 : null;
             return address is not null;
+        });
+
+    public static readonly ValueSyntax<string> HostName = new(
+        "name",
+        "a host name such as example.com or *.example.com, or an IP address",
+        (string text, [MaybeNullWhen(false)] out string name) =>
+        {
+            name = text.ToLowerInvariant();
+            // DNS names are at most 253 characters; an optional leading "*." allows every subdomain.
+            return text.Length <= 253 && (IPAddress.TryParse(text, out _) || HostNamePattern().IsMatch(text));
         });
 
     public static readonly ValueSyntax<string?> FilePath = new(
@@ -71,4 +91,7 @@ internal static class ValueSyntax
             };
             return format is not null;
         });
+
+    [GeneratedRegex(@"^(\*\.)?[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*$")]
+    private static partial Regex HostNamePattern();
 }

@@ -1,4 +1,7 @@
 using System.Net;
+using System.Net.Security;
+using AppHostSample.Cli;
+using AppHostSample.Systemd;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace AppHostSample.Hosting;
@@ -7,16 +10,35 @@ namespace AppHostSample.Hosting;
 internal static class Listeners
 {
     /// <param name="kestrel">The server to configure.</param>
-    /// <param name="host">One address, or null for every interface, IPv4 and IPv6.</param>
-    /// <param name="port">The TCP port; 0 lets the system pick one.</param>
-    /// <param name="certificate">With a certificate HTTPS only; without one plain HTTP/1.1.</param>
-    public static void Add(KestrelServerOptions kestrel, IPAddress? host, int port, ServerCertificate? certificate)
+    /// <param name="options">--host, --port and --http-port.</param>
+    /// <param name="inherited">Sockets systemd passed in; when there are any, they replace the ports of the options.</param>
+    /// <param name="tls">The TLS settings of each new handshake, or null for plain HTTP.</param>
+    public static void Add(KestrelServerOptions kestrel, ServerOptions options, IReadOnlyList<InheritedSocket> inherited, Func<SslServerAuthenticationOptions>? tls)
     {
-        Action<ListenOptions> configure = certificate is null
-            // HTTP/2 needs TLS to be negotiated (by ALPN), so a plain listener speaks HTTP/1.1 only.
-            ? listen => listen.Protocols = HttpProtocols.Http1
-            : listen => TlsSettings.UseHttps(listen, certificate);
+        Action<ListenOptions> main = tls is null ? PlainHttp : listen => TlsSettings.UseHttps(listen, tls);
+        if (inherited.Count > 0)
+        {
+            foreach (var socket in inherited)
+            {
+                // A socket named "http" is the redirect listener; "https" (or an unnamed one) the server itself.
+                kestrel.ListenHandle((ulong)socket.Descriptor, socket.Name == "http" ? PlainHttp : main);
+            }
 
+            return;
+        }
+
+        Listen(kestrel, options.Host, options.Port, main);
+        if (options.HttpPort is int httpPort)
+        {
+            Listen(kestrel, options.Host, httpPort, PlainHttp);
+        }
+    }
+
+    // HTTP/2 needs TLS to be negotiated (by ALPN), so a plain listener speaks HTTP/1.1 only.
+    private static void PlainHttp(ListenOptions listen) => listen.Protocols = HttpProtocols.Http1;
+
+    private static void Listen(KestrelServerOptions kestrel, IPAddress? host, int port, Action<ListenOptions> configure)
+    {
         if (host is null)
         {
             kestrel.ListenAnyIP(port, configure);

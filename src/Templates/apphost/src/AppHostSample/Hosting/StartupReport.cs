@@ -1,3 +1,4 @@
+using AppHostSample.Systemd;
 using Microsoft.AspNetCore.Builder;
 
 namespace AppHostSample.Hosting;
@@ -5,8 +6,13 @@ namespace AppHostSample.Hosting;
 /// <summary>The start-up lines operators look for: where the server listens, and with what.</summary>
 internal static class StartupReport
 {
-    public static void Write(Serilog.ILogger log, WebApplication app, ServerCertificate? certificate)
+    public static void Write(Serilog.ILogger log, WebApplication app, ServerCertificate? certificate, IReadOnlyList<InheritedSocket> inherited)
     {
+        if (inherited.Count > 0)
+        {
+            log.Information("Serving on {Count} sockets passed by systemd ({Names:l})", inherited.Count, string.Join(", ", inherited.Select(s => s.Name)));
+        }
+
         string addresses = string.Join(", ", app.Urls);
         if (certificate is null)
         {
@@ -15,7 +21,8 @@ internal static class StartupReport
             return;
         }
 
-        log.Information("Listening on {Addresses:l} (TLS on, HTTP/2 on)", addresses);
+        string redirect = app.Urls.Any(url => url.StartsWith("http://", StringComparison.Ordinal)) ? "; plain HTTP redirects to HTTPS" : "";
+        log.Information("Listening on {Addresses:l} (TLS on, HTTP/2 on{Redirect:l})", addresses, redirect);
         log.Information("Certificate {Subject:l}, SHA-256 {Fingerprint:l}, expires {NotAfter:yyyy-MM-dd}",
             certificate.Leaf.Subject, certificate.Fingerprint, certificate.Leaf.NotAfter.ToUniversalTime());
     }

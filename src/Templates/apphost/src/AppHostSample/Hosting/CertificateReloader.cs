@@ -1,0 +1,94 @@
+using System.Net.Security;
+using System.Runtime.InteropServices;
+using AppHostSample.Cli;
+
+namespace AppHostSample.Hosting;
+
+/// <summary>
+/// Keeps the certificate current without a restart: when its files change (certbot and
+/// cert-manager replace them by atomic rename or symlink swap) or on SIGHUP, it loads them again.
+/// New handshakes get the new certificate; open connections keep theirs. A new file that does not
+/// load is logged as an error and the certificate in service stays.
+/// </summary>
+internal sealed class CertificateReloader : IDisposable
+{
+    // Renewal tools write the certificate, chain and key one after another; reloading once they
+    // have been quiet this long avoids pairing a new certificate with the old key in between.
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(500);
+
+    private readonly CertificateFiles _files;
+    private readonly Serilog.ILogger _log;
+    private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly PosixSignalRegistration? _hangup;
+    private readonly Timer _debounce;
+    private volatile SslServerAuthenticationOptions _current;
+    private string _fingerprint;
+
+    public CertificateReloader(CertificateFiles files, ServerCertificate initial, Serilog.ILogger log)
+    {
+        _files = files;
+        _log = log;
+        _current = TlsSettings.CreateOptions(initial);
+        _fingerprint = initial.Fingerprint;
+        _debounce = new Timer(_ => Reload());
+
+        // Watch the folders, not the files: a rename or symlink swap replaces the file a watcher would hold.
+        string?[] paths = [files.CertificatePath, files.KeyPath, files.PasswordFile];
+        foreach (string folder in paths.OfType<string>().Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct())
+        {
+            var watcher = new FileSystemWatcher(folder) { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.CreationTime | NotifyFilters.Size };
+            watcher.Changed += (_, _) => Soon();
+            watcher.Created += (_, _) => Soon();
+            watcher.Renamed += (_, _) => Soon();
+            watcher.EnableRaisingEvents = true;
+            _watchers.Add(watcher);
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            // SIGHUP is the Unix convention for "reload": systemctl reload sends it (ExecReload=).
+            _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                Soon();
+            });
+        }
+    }
+
+    /// <summary>What new TLS handshakes are served with.</summary>
+    public SslServerAuthenticationOptions Current => _current;
+
+    public void Dispose()
+    {
+        _hangup?.Dispose();
+        foreach (var watcher in _watchers)
+        {
+            watcher.Dispose();
+        }
+
+        _debounce.Dispose();
+    }
+
+    private void Soon() => _debounce.Change(Quiet, Timeout.InfiniteTimeSpan);
+
+    private void Reload()
+    {
+        try
+        {
+            var certificate = CertificateLoader.Load(_files, DateTimeOffset.UtcNow);
+            if (certificate.Fingerprint == _fingerprint)
+            {
+                return;
+            }
+
+            _current = TlsSettings.CreateOptions(certificate);
+            _fingerprint = certificate.Fingerprint;
+            _log.Information("Certificate reloaded: {Subject:l}, SHA-256 {Fingerprint:l}, expires {NotAfter:yyyy-MM-dd}",
+                certificate.Leaf.Subject, certificate.Fingerprint, certificate.Leaf.NotAfter.ToUniversalTime());
+        }
+        catch (StartupException e)
+        {
+            _log.Error("Certificate not reloaded, the one in service stays: {Problem:l}", e.Message);
+        }
+    }
+}
