@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds what AppHost ships into artifacts/: the template package and the apphost tool package (artifacts/packages/),
-# and apphost as one NativeAOT file (artifacts/publish/<rid>/apphost). Usage: ./publish.sh [RID]  (default: this machine's)
+# Builds what AppHost ships into artifacts/: the template and apphost tool packages (artifacts/packages/), and
+# apphost as one NativeAOT file, published by apphost itself. Usage: ./publish.sh [RID]  (default: this machine's)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")" && pwd)
@@ -12,14 +12,6 @@ dotnet pack "$root/src/AppHost.Cli/AppHost.Cli.csproj" -c Release -o "$artifacts
 echo "packages in $artifacts/packages:"
 ls -1 "$artifacts/packages" | sed 's/^/  /'
 
-# The CLI publishes itself: the same single-file layout and report as for any app.
-staging=$(mktemp -d "$artifacts/.publish.XXXXXX")
-trap 'rm -rf "$staging"' EXIT
-dotnet publish "$root/src/AppHost.Cli/AppHost.Cli.csproj" -c Release -r "$rid" -p:PublishAot=true -o "$staging" -nologo -v:quiet
-mkdir -p "$artifacts/publish/$rid" "$artifacts/symbols/$rid" "$artifacts/sha256/$rid"
-find "$staging" -maxdepth 1 \( -name '*.dbg' -o -name '*.pdb' \) -exec mv -f {} "$artifacts/symbols/$rid/" \;
-file=$(find "$staging" -mindepth 1 -maxdepth 1 -name 'apphost*' | head -n 1)
-mv -f "$file" "$artifacts/publish/$rid/"
-file=$artifacts/publish/$rid/$(basename "$file")
-(cd "$(dirname "$file")" && sha256sum "$(basename "$file")") > "$artifacts/sha256/$rid/$(basename "$file").sha256"
-echo "apphost: $file ($(stat -c %s "$file") bytes)"
+# apphost publishes itself: one file, symbols and checksum apart, and the same report as for any app.
+# No smoke test: the tool is not a server.
+dotnet run --project "$root/src/AppHost.Cli" -c Release -- publish "$root/src/AppHost.Cli" --rid "$rid" -o "$artifacts/publish/$rid" --no-smoke

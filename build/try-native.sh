@@ -5,10 +5,12 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 port=${1:-8443}
-cert=$root/artifacts/dev-cert/localhost.pfx
+sample=$root/artifacts/sample
+cert=$sample/localhost.pfx
 
-ARTIFACTS_DIR=$root/artifacts "$root/src/Templates/apphost/publish.sh"
-[ -f "$cert" ] || dotnet run "$root/build/dev-cert.cs" -- "$cert" > /dev/null
+ARTIFACTS_DIR=$sample "$root/src/Templates/apphost/publish.sh"
+# A new certificate each time (apphost cert: localhost, 30 days, readable by its owner only).
+dotnet run --project "$root/src/AppHost.Cli" -- cert -o "$cert" --force > /dev/null
 rid=$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1)
 echo "try: curl -k --http2 https://localhost:$port/api/greeting?name=you" >&2
-exec "$root/artifacts/publish/$rid/apphostsample" --port "$port" --cert "$cert"
+exec "$sample/publish/$rid/apphostsample" --port "$port" --cert "$cert"

@@ -1,5 +1,6 @@
 # Publishes the app as ONE NativeAOT file, artifacts/publish/<rid>/apphostsample[.exe]; symbols go to artifacts/symbols/<rid>/
 # and the checksum to artifacts/sha256/<rid>/. Usage: ./publish.ps1 [RID] [dotnet publish options]  (RID defaults to this machine's)
+#Requires -Version 7
 param(
     [string] $Rid = "",
     [Parameter(ValueFromRemainingArguments = $true)] [string[]] $PublishOptions = @()

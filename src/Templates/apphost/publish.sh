@@ -24,7 +24,12 @@ dotnet publish "$root/src/AppHostSample/AppHostSample.csproj" -c Release -r "$ri
 seconds=$(( $(date +%s) - started ))
 
 mkdir -p "$out" "$symbols" "$checksums"
-find "$staging" -maxdepth 1 -name '*.dbg' -exec mv -f {} "$symbols/" \;
+# Linux keeps symbols in NAME.dbg, macOS in the NAME.dSYM folder.
+for entry in "$staging"/*.dbg "$staging"/*.dSYM "$staging"/*.pdb; do
+  [ -e "$entry" ] || continue
+  rm -rf "${symbols:?}/$(basename "$entry")"
+  mv "$entry" "$symbols/"
+done
 extra=$(find "$staging" -mindepth 1 ! -name "$name" ! -name "$name.exe" | head -n 5)
 if [ -n "$extra" ]; then
   echo "error: publish produced more than one file ($extra); the app must publish to a single native file" >&2
@@ -34,8 +39,9 @@ file=$(find "$staging" -mindepth 1 -maxdepth 1 | head -n 1)
 mv -f "$file" "$out/"
 file=$out/$(basename "$file")
 
-size=$(stat -c %s "$file")
-sha=$(sha256sum "$file" | cut -d' ' -f1)
+size=$(wc -c < "$file" | tr -d ' ')
+# sha256sum on Linux, shasum on macOS: the same digest.
+sha=$( (command -v sha256sum >/dev/null && sha256sum "$file" || shasum -a 256 "$file") | cut -d' ' -f1)
 echo "$sha  $(basename "$file")" > "$checksums/$(basename "$file").sha256"
 glibc=$( (objdump -T "$file" 2>/dev/null || true) | grep -o 'GLIBC_[0-9.]*' | sort -Vu | tail -n 1)
 echo "published $file"

@@ -7,6 +7,7 @@ namespace AppHost.Cli.Tests.Shipping;
 /// The root publish script builds what AppHost ships: the template package, the tool package
 /// (installable with dotnet tool install), and apphost as one native file that works.
 /// </summary>
+[Collection(RepositoryBuildCollection.Name)]
 public sealed class ShippingTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);

@@ -30,19 +30,28 @@ public sealed class RunningServer : IAsyncDisposable
 
         var process = Process.Start(info)!;
         _ = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(Timeout);
-        // Output is redirected, so the app logs JSON; its start-up event names the addresses.
-        while (await process.StandardOutput.ReadLineAsync(cancel.Token) is { } line)
+        try
         {
-            using var json = JsonDocument.Parse(line);
-            if (json.RootElement.TryGetProperty("Addresses", out var addresses))
+            using var cancel = new CancellationTokenSource(Timeout);
+            // Output is redirected, so the app logs JSON; its start-up event names the addresses.
+            while (await process.StandardOutput.ReadLineAsync(cancel.Token) is { } line)
             {
-                _ = process.StandardOutput.ReadToEndAsync();
-                return new RunningServer(process, new Uri(addresses.GetString()!.Split(", ")[0]));
+                using var json = JsonDocument.Parse(line);
+                if (json.RootElement.TryGetProperty("Addresses", out var addresses))
+                {
+                    _ = process.StandardOutput.ReadToEndAsync();
+                    return new RunningServer(process, new Uri(addresses.GetString()!.Split(", ")[0]));
+                }
             }
-        }
 
-        throw new InvalidOperationException($"{file} exited with code {process.ExitCode} before listening");
+            throw new InvalidOperationException($"{file} exited before listening");
+        }
+        catch
+        {
+            process.Kill();
+            process.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A client that speaks HTTP/2 only and trusts exactly the certificate with this SHA-256 fingerprint.</summary>

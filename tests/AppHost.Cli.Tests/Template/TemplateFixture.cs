@@ -30,7 +30,16 @@ public sealed class TemplateFixture : IAsyncLifetime
         await DotnetAsync(_work.Path, "new", "install", package, "--debug:custom-hive", Hive);
         await DotnetAsync(_work.Path, "new", "apphost", "-n", "Shop", "-o", FromTemplate, "--debug:custom-hive", Hive);
         (await CommandRun.AppHostAsync(_work.Path, "new", "Shop", "-o", FromTool)).AssertSucceeded();
+        // Taken now, before the tests build and publish in these folders.
+        TemplateFiles = SolutionSnapshot.Take(FromTemplate);
+        ToolFiles = SolutionSnapshot.Take(FromTool);
     }
+
+    /// <summary>The files dotnet new made, GUIDs masked.</summary>
+    public IReadOnlyDictionary<string, string> TemplateFiles { get; private set; } = new Dictionary<string, string>();
+
+    /// <summary>The files apphost new made, GUIDs masked.</summary>
+    public IReadOnlyDictionary<string, string> ToolFiles { get; private set; } = new Dictionary<string, string>();
 
     public Task DisposeAsync()
     {

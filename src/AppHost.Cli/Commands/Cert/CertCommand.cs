@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using AppHost.Cli.Cli;
+using AppHost.Cli.CommandLine;
 
 namespace AppHost.Cli.Commands.Cert;
 

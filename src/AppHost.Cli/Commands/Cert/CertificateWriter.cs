@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using AppHost.Cli.Cli;
+using AppHost.Cli.CommandLine;
 
 namespace AppHost.Cli.Commands.Cert;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using AppHost.Cli.Cli;
+using AppHost.Cli.CommandLine;
 
 namespace AppHost.Cli.Commands.New;
 
@@ -10,7 +10,7 @@ internal static class NewCommand
     public static Command Create()
     {
         var name = new Argument<string>("name") { Description = "The app's name: its namespace, projects and (in lower case) its native file, for example Shop." };
-        var output = CommonOptions.Output("Folder to create the solution in. Default: ./NAME.");
+        var output = CommonOptions.Output("Folder to create the solution in. Default: ./name (the name in lower case).");
         var port = new Option<int>("--port", "-p")
         {
             Description = "The port written into the code as the server's default.",
@@ -36,7 +36,8 @@ internal static class NewCommand
             using var log = CliLog.Create();
             log.Information("Created {Name} in {Directory}", appName.Value, directory);
             string relative = Path.GetRelativePath(Environment.CurrentDirectory, directory);
-            log.Information("Next: cd {Directory} && dotnet test && apphost publish --rid linux-x64", relative.StartsWith("..", StringComparison.Ordinal) ? directory : relative);
+            log.Information("Next: cd {Directory} && dotnet test && apphost publish --rid {Rid}",
+                relative.StartsWith("..", StringComparison.Ordinal) ? directory : relative, System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier);
             Console.Out.WriteLine(directory);
             return ExitCodes.Success;
         });

@@ -14,13 +14,8 @@ internal static class TemplateRenderer
 
     public static IReadOnlyList<TemplateFile> Render(EmbeddedTemplate template, AppName name, int port)
     {
-        var replacements = new List<(string From, string To)>
-        {
-            (SourceName, name.Value),
-            (SourceName.ToLowerInvariant(), name.LowerCase),
-            (SourceName.ToUpperInvariant(), name.EnvironmentStem),
-            (DefaultPort, port.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        };
+        // GUIDs first: a later replacement (the port, say) must not alter one before it is renewed.
+        var replacements = new List<(string From, string To)>();
         foreach (var guid in template.Guids)
         {
             // The .sln writes project GUIDs in upper case; the template engine renews them in every form.
@@ -28,6 +23,12 @@ internal static class TemplateRenderer
             replacements.Add((guid.ToString("D").ToUpperInvariant(), renewed.ToString("D").ToUpperInvariant()));
             replacements.Add((guid.ToString("D"), renewed.ToString("D")));
         }
+
+        replacements.Add((SourceName, name.Value));
+        replacements.Add((SourceName.ToLowerInvariant(), name.LowerCase));
+        replacements.Add((SourceName.ToUpperInvariant(), name.EnvironmentStem));
+        // The template's sources name port 8080 nowhere but as the default port (a test keeps it so).
+        replacements.Add((DefaultPort, port.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         return [.. template.Files.Select(file => new TemplateFile(
             Replace(file.Path, replacements),

@@ -1,4 +1,4 @@
-using AppHost.Cli.Cli;
+using AppHost.Cli.CommandLine;
 
 namespace AppHost.Cli.Commands.Publish;
 
@@ -22,10 +22,10 @@ internal static class DotnetPublisher
 
         if (result.ExitCode != 0)
         {
-            string[] errors = [.. result.Output.Where(l => l.Contains(": error ", StringComparison.Ordinal)).Select(Shorten).Distinct().Take(MaxErrorLines)];
+            string[] errors = [.. result.AllLines.Where(l => l.Contains(": error ", StringComparison.Ordinal)).Select(Shorten).Distinct().Take(MaxErrorLines)];
             throw new CliException(ExitCodes.BuildFailed, $"dotnet publish failed (exit code {result.ExitCode}); its errors:")
             {
-                Details = errors.Length > 0 ? errors : [.. result.Output.Where(l => l.Trim().Length > 0).TakeLast(MaxErrorLines).Select(l => l.Trim())],
+                Details = errors.Length > 0 ? errors : [.. result.AllLines.Where(l => l.Trim().Length > 0).TakeLast(MaxErrorLines).Select(l => l.Trim())],
             };
         }
     }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using AppHost.Cli.Cli;
+using AppHost.Cli.CommandLine;
 
 namespace AppHost.Cli.Commands.Publish;
 
@@ -55,7 +55,7 @@ internal static class ProjectLocator
         var result = await Dotnet.RunAsync(["msbuild", project, "-getProperty:OutputType", "-getProperty:AssemblyName"], cancel);
         if (result.ExitCode != 0)
         {
-            throw new CliException(ExitCodes.Usage, $"'{project}' could not be read as a project: {result.Output.LastOrDefault(l => l.Length > 0)?.Trim()}");
+            throw new CliException(ExitCodes.Usage, $"'{project}' could not be read as a project: {result.AllLines.LastOrDefault(l => l.Trim().Length > 0)?.Trim()}");
         }
 
         using var json = JsonDocument.Parse(string.Join('\n', result.Output));

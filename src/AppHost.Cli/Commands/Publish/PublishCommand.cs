@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AppHost.Cli.Cli;
+using AppHost.Cli.CommandLine;
 
 namespace AppHost.Cli.Commands.Publish;
 

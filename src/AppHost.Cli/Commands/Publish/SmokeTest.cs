@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using AppHost.Cli.Cli;
+using System.Text.Json;
+using AppHost.Cli.CommandLine;
 
 namespace AppHost.Cli.Commands.Publish;
 
 /// <summary>
-/// Runs the published file as a server would be run: on a free loopback port, checks /healthz
-/// answers 200, stops it with SIGTERM and expects exit code 0.
+/// Runs the published file as a server would be run: on a port the system picks on loopback,
+/// checks /healthz answers 200, stops it with SIGTERM and expects exit code 0.
 /// </summary>
 internal static class SmokeTest
 {
@@ -19,20 +19,24 @@ internal static class SmokeTest
 
     public static async Task RunAsync(string file, CancellationToken cancel)
     {
-        int port = FreePort();
+        // --port 0: the app binds a free port itself and names it in its start-up event, so no
+        // other process can take the port between choosing it and listening on it.
         var info = new ProcessStartInfo(file)
         {
-            ArgumentList = { "--host", "127.0.0.1", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--log-level", "warning" },
+            ArgumentList = { "--host", "127.0.0.1", "--port", "0", "--log-format", "json" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         using var process = Process.Start(info)!;
         var stderr = process.StandardError.ReadToEndAsync(cancel);
-        _ = process.StandardOutput.ReadToEndAsync(cancel);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         try
         {
-            await WaitForHealthAsync(process, port, cancel);
+            deadline.CancelAfter(StartTimeout);
+            var address = await ReadAddressAsync(process, deadline.Token)
+                ?? throw Failed($"it exited with code {await ExitCodeAsync(process)} before listening: {LastLine(await stderr)}");
+            await CheckHealthAsync(address, deadline.Token);
             if (OperatingSystem.IsWindows())
             {
                 // Windows has no SIGTERM to send another process; stopping it is all that can be checked.
@@ -41,9 +45,8 @@ internal static class SmokeTest
             }
 
             _ = Kill(process.Id, SigTerm);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-            stop.CancelAfter(StopTimeout);
-            await process.WaitForExitAsync(stop.Token);
+            deadline.CancelAfter(StopTimeout);
+            await process.WaitForExitAsync(deadline.Token);
             if (process.ExitCode != 0)
             {
                 throw Failed($"it exited with code {process.ExitCode} after SIGTERM: {LastLine(await stderr)}");
@@ -51,7 +54,7 @@ internal static class SmokeTest
         }
         catch (OperationCanceledException) when (!cancel.IsCancellationRequested)
         {
-            throw Failed($"it did not exit within {StopTimeout.TotalSeconds} s of SIGTERM");
+            throw Failed(process.HasExited ? "it did not answer in time" : $"it did not answer /healthz and stop within {(StartTimeout + StopTimeout).TotalSeconds} s");
         }
         finally
         {
@@ -62,35 +65,36 @@ internal static class SmokeTest
         }
     }
 
-    private static async Task WaitForHealthAsync(Process process, int port, CancellationToken cancel)
+    /// <returns>The first address of the start-up event, or null when the app exits first.</returns>
+    private static async Task<Uri?> ReadAddressAsync(Process process, CancellationToken cancel)
     {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < StartTimeout)
+        while (await process.StandardOutput.ReadLineAsync(cancel) is { } line)
         {
-            if (process.HasExited)
+            if (line.StartsWith('{') && JsonDocument.Parse(line).RootElement.TryGetProperty("Addresses", out var addresses))
             {
-                throw Failed($"it exited with code {process.ExitCode} before answering: {LastLine(await process.StandardError.ReadToEndAsync(cancel))}");
+                // Keep reading so the app never blocks on a full pipe.
+                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+                return new Uri(addresses.GetString()!.Split(", ")[0]);
             }
-
-            try
-            {
-                using var response = await client.GetAsync($"http://127.0.0.1:{port}/healthz", cancel);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            // Pacing between attempts, not synchronisation: the loop ends on an answer or the deadline.
-            await Task.Delay(20, cancel);
         }
 
-        throw Failed($"GET /healthz did not answer 200 within {StartTimeout.TotalSeconds} s");
+        return null;
+    }
+
+    private static async Task CheckHealthAsync(Uri address, CancellationToken cancel)
+    {
+        using var client = new HttpClient();
+        using var response = await client.GetAsync(new Uri(address, "/healthz"), cancel);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            throw Failed($"GET /healthz answered {(int)response.StatusCode}");
+        }
+    }
+
+    private static async Task<int> ExitCodeAsync(Process process)
+    {
+        await process.WaitForExitAsync();
+        return process.ExitCode;
     }
 
     private static CliException Failed(string why) =>
@@ -98,13 +102,6 @@ internal static class SmokeTest
 
     private static string LastLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no output)";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);

@@ -20,7 +20,8 @@ if (args.Length < 1 || !File.Exists(args[0]))
 
 string app = Path.GetFullPath(args[0]);
 int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
-string pfx = Path.Combine(Directory.CreateTempSubdirectory("measure-startup-").FullName, "measure.pfx");
+string scratch = Directory.CreateTempSubdirectory("measure-startup-").FullName;
+string pfx = Path.Combine(scratch, "measure.pfx");
 using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
 {
     var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
@@ -54,6 +55,7 @@ Console.WriteLine($"first HTTPS 200 {Median(https),8:F1} ms median (budget 60)  
 Console.WriteLine($"idle RSS, HTTP  {Median(rssHttp),8:F1} MiB median (budget 20)");
 Console.WriteLine($"idle RSS, HTTPS {Median(rssHttps),8:F1} MiB median (budget 20)");
 Console.WriteLine($"({rounds} rounds, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd})");
+Directory.Delete(scratch, recursive: true);
 return 0;
 
 // Starts the app, polls until the first 200 on /healthz, then lets it idle and reads its RSS.
@@ -80,6 +82,9 @@ return 0;
         {
             throw new InvalidOperationException($"the app did not answer: {process.StandardError.ReadToEnd()}");
         }
+
+        // Give the starting server the CPU between attempts; on 2 cores a busy loop would slow what it measures.
+        Thread.Yield();
     }
 
     double milliseconds = clock.Elapsed.TotalMilliseconds;
@@ -104,25 +109,34 @@ static bool TryGet(int port, bool https)
     {
         socket.Connect(IPAddress.Loopback, port);
     }
-    catch (SocketException)
+    catch (Exception e) when (e is SocketException or IOException)
     {
+        // Not listening yet, or listening but not yet serving TLS.
         return false;
     }
 
     Stream stream = new NetworkStream(socket, ownsSocket: false);
-    if (https)
+    try
     {
-        var tls = new SslStream(stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
-        tls.AuthenticateAsClient("localhost");
-        stream = tls;
-    }
+        if (https)
+        {
+            var tls = new SslStream(stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+            tls.AuthenticateAsClient("localhost");
+            stream = tls;
+        }
 
-    using (stream)
-    {
         stream.Write("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8);
         var buffer = new byte[512];
         int read = stream.Read(buffer);
         return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("HTTP/1.1 200", StringComparison.Ordinal);
+    }
+    catch (IOException)
+    {
+        return false;
+    }
+    finally
+    {
+        stream.Dispose();
     }
 }
 

@@ -23,6 +23,8 @@ public sealed class NewCommandTests : IDisposable
         Assert.Contains("CONTOSO_SHOP_PORT", File.ReadAllText(Path.Combine(root, "README.md")));
         Assert.False(Directory.Exists(Path.Combine(root, ".template.config")));
         Assert.DoesNotContain(Directory.GetFiles(root, "*", SearchOption.AllDirectories), f => File.ReadAllText(f).Contains("apphostsample", StringComparison.OrdinalIgnoreCase));
+        // The port is replaced as text: the template may say 8080 nowhere else, or that would change too.
+        Assert.DoesNotContain(Directory.GetFiles(root, "*", SearchOption.AllDirectories), f => File.ReadAllText(f).Contains("8080", StringComparison.Ordinal));
         if (!OperatingSystem.IsWindows())
         {
             Assert.True(File.GetUnixFileMode(Path.Combine(root, "publish.sh")).HasFlag(UnixFileMode.UserExecute));

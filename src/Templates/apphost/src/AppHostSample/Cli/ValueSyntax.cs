@@ -63,11 +63,13 @@ internal static partial class ValueSyntax
             return text.Length > 0;
         });
 
+    // An hour: beyond that a "graceful" stop is a hung one.
     public static readonly ValueSyntax<int> Seconds = new(
         "seconds",
         "a whole number of seconds from 0 to 3600",
         (string text, out int seconds) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out seconds) && seconds <= 3600);
 
+    // A million connections is past what one process's descriptors and memory serve.
     public static readonly ValueSyntax<int> ConnectionCount = new(
         "count",
         "a whole number from 1 to 1000000",

@@ -13,7 +13,7 @@ internal static class HomeEndpoints
         <head><meta charset="utf-8"><title>apphostsample</title></head>
         <body>
           <h1>apphostsample is running</h1>
-          <p>One native file, serving HTTPS with HTTP/1.1 and HTTP/2.</p>
+          <p>One native file: a web server with every setting in its code.</p>
           <p>Try <a href="/api/greeting?name=you">/api/greeting</a> or <a href="/healthz">/healthz</a>.</p>
         </body>
         </html>

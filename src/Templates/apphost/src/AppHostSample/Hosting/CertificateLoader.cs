@@ -146,17 +146,23 @@ internal static class CertificateLoader
 
         try
         {
-            using var file = File.OpenRead(path);
-            // Certificates, keys and passwords are a few KiB; a larger file is the wrong file.
+            // Read with a bound rather than trusting the file's length, which a pipe does not have
+            // (--cert-password-file <(pass show site)). Certificates, keys and passwords are a few
+            // KiB; anything over 1 MiB is the wrong file.
             const int MaxBytes = 1024 * 1024;
-            if (file.Length > MaxBytes)
+            using var file = File.OpenRead(path);
+            using var content = new MemoryStream();
+            var buffer = new byte[16 * 1024];
+            for (int read; (read = file.Read(buffer)) > 0;)
             {
-                throw new StartupException($"{what} '{path}' is {file.Length} bytes, too large to be a {what}; check the path given to {option}");
+                content.Write(buffer, 0, read);
+                if (content.Length > MaxBytes)
+                {
+                    throw new StartupException($"{what} '{path}' is over {MaxBytes / 1024} KiB, too large to be a {what}; check the path given to {option}");
+                }
             }
 
-            var content = new byte[file.Length];
-            file.ReadExactly(content);
-            return content;
+            return content.ToArray();
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {

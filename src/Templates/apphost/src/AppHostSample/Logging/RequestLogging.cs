@@ -24,10 +24,11 @@ internal static class RequestLogging
             }
             finally
             {
-                // The path only: query strings often carry tokens, and logs are read by more people than the app's data.
+                // The path only: query strings often carry tokens, and logs are read by more people
+                // than the app's data. Percent-encoded as it came, so a %0A in it cannot forge a log line.
                 log.Information("{Method} {Path} {StatusCode} {ElapsedMs:0.0} ms {Protocol}",
                     context.Request.Method,
-                    context.Request.Path.Value,
+                    context.Request.Path.ToUriComponent(),
                     failedStatus ?? context.Response.StatusCode,
                     Stopwatch.GetElapsedTime(started).TotalMilliseconds,
                     context.Request.Protocol);

@@ -62,9 +62,10 @@ public sealed class HttpsTests(HttpsServerFixture server) : IClassFixture<HttpsS
     {
         using var client = TestClients.Http11(new UriBuilder(server.App.Address) { Scheme = "http" }.Uri);
 
-        var error = await Record.ExceptionAsync(() => client.GetAsync("/"));
+        var error = await Record.ExceptionAsync(() => client.GetAsync("/").WaitAsync(TimeSpan.FromSeconds(10)));
 
-        Assert.NotNull(error);
+        // Kestrel closes a connection whose first bytes are not a TLS handshake: no page, no wait.
+        Assert.IsType<HttpRequestException>(error);
     }
 
     [Fact]
@@ -89,7 +90,7 @@ public sealed class HttpsTests(HttpsServerFixture server) : IClassFixture<HttpsS
     {
         var started = server.App.LogEvents().First(e => e.TryGetProperty("Addresses", out _));
 
-        Assert.Contains("(TLS on, HTTP/2 on)", started.GetProperty("@mt").GetString());
+        Assert.Contains("(TLS on, HTTP/2 on", started.GetProperty("@mt").GetString());
         Assert.StartsWith("https://127.0.0.1:", started.GetProperty("Addresses").GetString());
     }
 

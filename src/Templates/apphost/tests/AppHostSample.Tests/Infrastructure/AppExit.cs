@@ -32,7 +32,7 @@ public sealed record AppExit(int ExitCode, IReadOnlyList<string> StandardOutput,
         }
 
         Assert.DoesNotContain("Exception", line);
-        Assert.DoesNotContain(StandardOutput, l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        Assert.DoesNotContain(StandardOutput.Concat(StandardError), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
         Assert.Equal(exitCode, ExitCode);
     }
 }

@@ -39,7 +39,16 @@ public sealed class NativeAppFixture : IAsyncLifetime
         var output = publish.StandardOutput.ReadToEndAsync();
         var errors = publish.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(PublishTimeout);
-        await publish.WaitForExitAsync(timeout.Token);
+        try
+        {
+            await publish.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            publish.Kill(entireProcessTree: true);
+            throw new TimeoutException($"publish did not finish within {PublishTimeout}");
+        }
+
         Report = await output;
         if (publish.ExitCode != 0)
         {

@@ -2,7 +2,7 @@ using Serilog;
 using Serilog.Core;
 using Serilog.Events;
 
-namespace AppHost.Cli.Cli;
+namespace AppHost.Cli.CommandLine;
 
 /// <summary>
 /// Output for humans goes to stderr through this logger; stdout carries only results a script may

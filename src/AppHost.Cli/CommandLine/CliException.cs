@@ -1,4 +1,4 @@
-namespace AppHost.Cli.Cli;
+namespace AppHost.Cli.CommandLine;
 
 /// <summary>
 /// An expected failure: its message is one line for the user (what is wrong, the value quoted,

@@ -3,7 +3,7 @@ using AppHost.Cli.Commands.Cert;
 using AppHost.Cli.Commands.New;
 using AppHost.Cli.Commands.Publish;
 
-namespace AppHost.Cli.Cli;
+namespace AppHost.Cli.CommandLine;
 
 /// <summary>The <c>apphost</c> command: its verbs, and the one-line errors and exit codes of every failure.</summary>
 internal static class AppHostCommand
@@ -30,6 +30,14 @@ internal static class AppHostCommand
         catch (CliException e)
         {
             return Fail(e.ExitCode, e.Message, e.Details);
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail(ExitCodes.Failure, "cancelled", []);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Fail(ExitCodes.Failure, e.Message, []);
         }
     }
 

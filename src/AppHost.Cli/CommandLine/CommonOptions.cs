@@ -1,6 +1,6 @@
 using System.CommandLine;
 
-namespace AppHost.Cli.Cli;
+namespace AppHost.Cli.CommandLine;
 
 /// <summary>Options that several verbs share, created in one place so they read the same everywhere.</summary>
 internal static class CommonOptions

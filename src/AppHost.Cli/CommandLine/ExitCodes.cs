@@ -1,4 +1,4 @@
-namespace AppHost.Cli.Cli;
+namespace AppHost.Cli.CommandLine;
 
 /// <summary>The exit codes of <c>apphost</c>, as documented in README.md.</summary>
 internal static class ExitCodes
@@ -11,7 +11,7 @@ internal static class ExitCodes
     /// <summary>The command line was wrong: unknown verb or option, malformed value, project or RID not found.</summary>
     public const int Usage = 2;
 
-    /// <summary>This machine lacks a tool the step needs (a native linker, zlib); the message names the package.</summary>
+    /// <summary>This machine lacks a tool the step needs (the .NET SDK, a native linker, objcopy); the message names the package.</summary>
     public const int MissingPrerequisite = 3;
 
     /// <summary><c>dotnet publish</c> failed; its error lines were shown.</summary>
