@@ -59,6 +59,20 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public async Task RedirectPortWithoutCertificateIsRefused()
+    {
+        var run = await AppExit.RunAsync("--http-port", "8081");
+        run.AssertOneLineError(Usage, "--http-port 8081 redirects to HTTPS", "add --cert");
+    }
+
+    [Fact]
+    public async Task HostNameThatIsNotOneIsRefused()
+    {
+        var run = await AppExit.RunAsync("--host-name", "bad name!");
+        run.AssertOneLineError(Usage, "--host-name 'bad name!'", "host name");
+    }
+
+    [Fact]
     public async Task MalformedEnvironmentVariableIsNamed()
     {
         var run = await AppExit.RunAsync([], new Dictionary<string, string> { ["APPHOSTSAMPLE_PORT"] = "eighty" });
@@ -72,7 +86,7 @@ public sealed class CommandLineTests
 
         Assert.Equal(0, run.ExitCode);
         string help = string.Join('\n', run.StandardOutput);
-        foreach (string option in new[] { "port", "host", "cert", "key", "cert-password-file", "log-level", "log-format", "shutdown-timeout", "max-connections" })
+        foreach (string option in new[] { "port", "host", "http-port", "host-name", "cert", "key", "cert-password-file", "log-level", "log-format", "shutdown-timeout", "max-connections" })
         {
             Assert.Contains($"--{option}", help);
             Assert.Contains($"APPHOSTSAMPLE_{option.Replace('-', '_').ToUpperInvariant()}", help);

@@ -51,20 +51,23 @@ public sealed class AppProcess : IAsyncDisposable
     /// <param name="args">The command line.</param>
     /// <param name="environment">Variables to set for the child.</param>
     /// <param name="executable">A published native file; null runs the build the tests reference.</param>
-    public static AppProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? executable = null)
+    /// <param name="launcher">A program and its arguments that start the app in turn, such as systemd-socket-activate; null starts it directly.</param>
+    public static AppProcess Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? executable = null,
+        IReadOnlyList<string>? launcher = null)
     {
+        string[] target = executable is null ? [DotnetHost(), "exec", BuiltApp] : [executable];
+        string[] command = [.. launcher ?? [], .. target];
         var info = new ProcessStartInfo
         {
-            FileName = executable ?? DotnetHost(),
+            FileName = command[0],
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        if (executable is null)
+        foreach (string part in command.Skip(1))
         {
-            info.ArgumentList.Add("exec");
-            info.ArgumentList.Add(BuiltApp);
+            info.ArgumentList.Add(part);
         }
 
         foreach (string arg in args)

@@ -28,9 +28,16 @@ public sealed class TestApp : IAsyncDisposable
     /// </summary>
     public static Task<TestApp> StartAsync(params string[] args) => StartAsync(args, environment: null);
 
-    public static async Task<TestApp> StartAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, string? executable = null)
+    public static async Task<TestApp> StartAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment, string? executable = null,
+        IReadOnlyList<string>? launcher = null)
     {
-        var process = AppProcess.Start(["--host", "127.0.0.1", "--port", "0", .. args], environment, executable);
+        var process = AppProcess.Start(["--host", "127.0.0.1", "--port", "0", .. args], environment, executable, launcher);
+        return await AttachAsync(process);
+    }
+
+    /// <summary>Waits for an app already started to print where it listens.</summary>
+    public static async Task<TestApp> AttachAsync(AppProcess process)
+    {
         try
         {
             string line = await process.WaitForOutputAsync(l => l.Contains("\"Addresses\"", StringComparison.Ordinal), StartTimeout);

@@ -19,6 +19,8 @@ public static class TestClients
             },
             // A fresh connection per client, so each test sees its own handshake.
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
+            // Redirects are answers the tests look at, not steps to take.
+            AllowAutoRedirect = false,
         })
         {
             BaseAddress = address,
