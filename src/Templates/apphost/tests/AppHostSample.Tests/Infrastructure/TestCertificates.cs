@@ -90,6 +90,15 @@ public sealed class TestCertificates : IDisposable
         _directory.Dispose();
     }
 
+    /// <summary>A new self-signed certificate for localhost as PEM texts, and its SHA-1 thumbprint.</summary>
+    public static (string CertificatePem, string KeyPem, string Thumbprint) NewPemPair()
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var certificate = CreateSelfSigned(key, now.AddDays(-1), now.AddDays(30));
+        return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem(), certificate.Thumbprint);
+    }
+
     private static (X509Certificate2 Root, X509Certificate2 Intermediate, X509Certificate2 Leaf, string LeafKeyPem) CreateChain(DateTimeOffset now)
     {
         using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+using AppHostSample.Tests.Infrastructure;
+
+namespace AppHostSample.Tests.Systemd;
+
+/// <summary>
+/// With the listening socket held by a parent (systemd, here the test), restarting the app under
+/// continuous load loses no request: new connections wait in the kernel's queue while the old
+/// process finishes its requests and the new one starts.
+/// </summary>
+public sealed class ZeroDowntimeRestartTests(CertificatesFixture certificates) : IClassFixture<CertificatesFixture>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task TwoRestartsUnderLoadLoseNoRequest()
+    {
+        using var socket = new HeldSocket("https");
+        string[] args = ["--cert", certificates.Files.Pfx];
+        var app = await socket.StartAppAsync(args);
+        var served = new List<int>();
+        try
+        {
+            await using var load = LoadGenerator.Start(app.Address, clients: 4);
+            await load.AnswersAsync(100, Deadline);
+
+            for (int restart = 0; restart < 2; restart++)
+            {
+                app.Process.Signal(PosixSignal.SIGTERM);
+                Assert.Equal(0, await app.Process.WaitForExitAsync(Deadline));
+                served.Add(app.LogEvents().Count(e => e.TryGetProperty("StatusCode", out _)));
+                await app.DisposeAsync();
+
+                app = await socket.StartAppAsync(args);
+                await load.AnswersAsync(100, Deadline);
+            }
+
+            var (succeeded, failures) = await load.StopAsync();
+            Assert.Empty(failures);
+            Assert.True(succeeded >= 300);
+            // Each of the processes that were stopped did serve: the load really spanned the restarts.
+            Assert.All(served, count => Assert.True(count > 0));
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
+    }
+}
