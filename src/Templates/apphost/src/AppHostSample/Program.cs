@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AppHostSample.Cli;
 using AppHostSample.Endpoints;
 using AppHostSample.Hosting;
@@ -28,6 +29,12 @@ public static class Program
         // line. Then it is reloaded whenever its files change, or on SIGHUP.
         var certificate = options.Certificate is null ? null : CertificateLoader.Load(options.Certificate, DateTimeOffset.UtcNow);
         using var tls = certificate is null ? null : new CertificateReloader(options.Certificate!, certificate, log);
+        // SIGHUP means "reload" (systemctl reload); it must never stop the server, certificate or not.
+        using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true;
+            tls?.ReloadSoon();
+        });
 
         // Under systemd: the listening sockets it holds across restarts, and its notification socket.
         var inherited = SocketActivation.Take();

@@ -1,12 +1,11 @@
 using System.Net.Security;
-using System.Runtime.InteropServices;
 using AppHostSample.Cli;
 
 namespace AppHostSample.Hosting;
 
 /// <summary>
 /// Keeps the certificate current without a restart: when its files change (certbot and
-/// cert-manager replace them by atomic rename or symlink swap) or on SIGHUP, it loads them again.
+/// cert-manager replace them by atomic rename or symlink swap) or when asked (SIGHUP), it loads them again.
 /// New handshakes get the new certificate; open connections keep theirs. A new file that does not
 /// load is logged as an error and the certificate in service stays.
 /// </summary>
@@ -19,7 +18,6 @@ internal sealed class CertificateReloader : IDisposable
     private readonly CertificateFiles _files;
     private readonly Serilog.ILogger _log;
     private readonly List<FileSystemWatcher> _watchers = [];
-    private readonly PosixSignalRegistration? _hangup;
     private readonly Timer _debounce;
     private volatile SslServerAuthenticationOptions _current;
     private string _fingerprint;
@@ -43,24 +41,16 @@ internal sealed class CertificateReloader : IDisposable
             watcher.EnableRaisingEvents = true;
             _watchers.Add(watcher);
         }
-
-        if (!OperatingSystem.IsWindows())
-        {
-            // SIGHUP is the Unix convention for "reload": systemctl reload sends it (ExecReload=).
-            _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-            {
-                context.Cancel = true;
-                Soon();
-            });
-        }
     }
 
     /// <summary>What new TLS handshakes are served with.</summary>
     public SslServerAuthenticationOptions Current => _current;
 
+    /// <summary>Loads the files again soon, as when they change; SIGHUP asks for this.</summary>
+    public void ReloadSoon() => Soon();
+
     public void Dispose()
     {
-        _hangup?.Dispose();
         foreach (var watcher in _watchers)
         {
             watcher.Dispose();

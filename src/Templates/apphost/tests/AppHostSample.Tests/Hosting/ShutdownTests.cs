@@ -39,6 +39,20 @@ public sealed class ShutdownTests
     }
 
     [Fact]
+    public async Task SighupNeverStopsTheServer()
+    {
+        // Without a certificate there is nothing to reload, but systemctl reload must not end the service.
+        await using var app = await TestApp.StartAsync();
+
+        app.Process.Signal(PosixSignal.SIGHUP);
+        using var client = TestClients.Http11(app.Address);
+        using var response = await client.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.False(app.Process.HasExited);
+    }
+
+    [Fact]
     public async Task SigintStopsCleanly()
     {
         await using var app = await TestApp.StartAsync();
