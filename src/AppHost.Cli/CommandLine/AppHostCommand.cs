@@ -2,6 +2,7 @@ using System.CommandLine;
 using AppHost.Cli.Commands.Cert;
 using AppHost.Cli.Commands.New;
 using AppHost.Cli.Commands.Publish;
+using AppHost.Cli.Commands.Service;
 
 namespace AppHost.Cli.CommandLine;
 
@@ -15,6 +16,7 @@ internal static class AppHostCommand
             NewCommand.Create(),
             PublishCommand.Create(),
             CertCommand.Create(),
+            ServiceCommand.Create(),
         };
 
         var parsed = root.Parse(args);

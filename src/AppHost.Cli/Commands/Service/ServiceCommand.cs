@@ -1,0 +1,87 @@
+using System.CommandLine;
+using AppHost.Cli.CommandLine;
+
+namespace AppHost.Cli.Commands.Service;
+
+/// <summary>
+/// <c>apphost service NAME --binary PATH [--port N] [--http-port N] [--cert FILE] [--key FILE] [--user USER] [-o DIR] [--force]</c>:
+/// writes the hardened, socket-activated systemd units that run the app, and prints their paths.
+/// </summary>
+internal static class ServiceCommand
+{
+    public static Command Create()
+    {
+        var name = new Argument<string>("name") { Description = "The units' name, for example shop: shop.service, shop.socket, and shop-http.socket for the redirect." };
+        var binary = new Option<string>("--binary")
+        {
+            Description = "Absolute path of the app's native file on the server, for example /opt/shop/shop.",
+            HelpName = "path",
+            Required = true,
+        };
+        var port = new Option<int?>("--port") { Description = "Port the server answers on. Default: 443; 80 without --cert (plain HTTP).", HelpName = "port" };
+        var httpPort = new Option<int?>("--http-port") { Description = "Plain HTTP port redirecting to HTTPS (308); 0 for none. Default: 80 with --cert, none without.", HelpName = "port" };
+        var cert = new Option<string?>("--cert") { Description = "Absolute path on the server of the HTTPS certificate: a .pfx, or a PEM file with --key.", HelpName = "file" };
+        var key = new Option<string?>("--key") { Description = "Absolute path on the server of the PEM private key of a PEM certificate.", HelpName = "file" };
+        var user = new Option<string?>("--user")
+        {
+            Description = "Existing user to run as, reading the certificate in place (renewals reload by themselves). Default: a dynamic user, given the certificate by systemd (LoadCredential=).",
+            HelpName = "user",
+        };
+        var output = CommonOptions.Output("Folder to write the unit files in. Default: the current folder.");
+        var force = new Option<bool>("--force") { Description = "Replace existing files." };
+
+        var command = new Command("service", "Write systemd units that run the app: socket-activated, Type=notify with a watchdog, sandboxed to an exposure of 1.5 or less in systemd-analyze security.")
+        {
+            name, binary, port, httpPort, cert, key, user, output, force,
+        };
+        command.SetAction(parsed =>
+        {
+            var service = Define(parsed.GetValue(name)!, parsed.GetValue(binary)!, parsed.GetValue(port), parsed.GetValue(httpPort),
+                parsed.GetValue(cert), parsed.GetValue(key), parsed.GetValue(user));
+            string directory = Path.GetFullPath(parsed.GetValue(output) ?? ".");
+            var written = UnitFileWriter.Write(UnitFiles.Render(service), directory, parsed.GetValue(force));
+
+            using var log = CliLog.Create();
+            string[] fileNames = [.. written.Select(p => Path.GetFileName(p))];
+            log.Information("Wrote {Files}: {Summary}", string.Join(", ", fileNames), Describe(service));
+            string[] sockets = [.. fileNames.Where(f => f.EndsWith(".socket", StringComparison.Ordinal))];
+            log.Information("Next: sudo cp {Files} /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now {Sockets}",
+                string.Join(' ', written.Select(ForShell)), string.Join(' ', sockets));
+            foreach (string path in written)
+            {
+                Console.Out.WriteLine(path);
+            }
+
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static ServiceDefinition Define(string name, string binary, int? port, int? httpPort, string? cert, string? key, string? user)
+    {
+        try
+        {
+            return ServiceDefinition.Create(name, binary, port, httpPort, cert, key, user);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(ExitCodes.Usage, e.Message);
+        }
+    }
+
+    private static string Describe(ServiceDefinition service)
+    {
+        string serves = service.Certificate is null ? $"plain HTTP on port {service.Port}" : $"HTTPS on port {service.Port}";
+        string redirect = service.HttpPort is int http ? $", redirect from port {http}" : "";
+        string runAs = service.User is null ? "a dynamic user" : $"user {service.User}";
+        return $"{serves}{redirect}, run as {runAs}, started by the first connection";
+    }
+
+    // Relative to the current folder when inside it, quoted when the shell would split it.
+    private static string ForShell(string path)
+    {
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        string shown = relative.StartsWith("..", StringComparison.Ordinal) ? path : relative;
+        return shown.Any(c => !(char.IsAsciiLetterOrDigit(c) || "/._-+@,=:".Contains(c))) ? $"'{shown.Replace("'", "'\\''", StringComparison.Ordinal)}'" : shown;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+
+namespace AppHost.Cli.Commands.Service;
+
+/// <summary>
+/// What the systemd units of an app are made of, checked once: every value here can be written
+/// into a unit file as it is, and names something the hardened service can see.
+/// </summary>
+internal sealed partial record ServiceDefinition
+{
+    // systemd limits a unit name to 255 characters; the longest file written is NAME-http.socket.
+    private const int MaxNameLength = 255 - 12;
+
+    // Shown in errors: the characters a path may hold.
+    private const string AllowedInPathText = "letters, digits and / . _ - + @ , = : ~";
+
+    // Quotes, spaces, '$', '%' and '\' mean something in a unit file; rather than escape them, paths may not hold them.
+    private static readonly SearchValues<char> AllowedInPath =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-+@,=:~");
+
+    private static readonly string[] Suffixes = [".service", ".socket"];
+
+    // ProtectHome=yes and PrivateTmp=yes hide these from the service: a file there cannot be run or read.
+    private static readonly (string Folder, string Setting)[] HiddenFolders =
+        [("/home", "ProtectHome=yes"), ("/root", "ProtectHome=yes"), ("/run/user", "ProtectHome=yes"), ("/tmp", "PrivateTmp=yes"), ("/var/tmp", "PrivateTmp=yes")];
+
+    private ServiceDefinition(string name, string binary, int port, int? httpPort, string? certificate, string? key, string? user)
+    {
+        Name = name;
+        Binary = binary;
+        Port = port;
+        HttpPort = httpPort;
+        Certificate = certificate;
+        Key = key;
+        User = user;
+    }
+
+    /// <summary>The unit name without suffix, for example <c>shop</c> for shop.service and shop.socket.</summary>
+    public string Name { get; }
+
+    /// <summary>The app's native file on the server, absolute.</summary>
+    public string Binary { get; }
+
+    /// <summary>The port the server answers on: HTTPS with a certificate, plain HTTP without.</summary>
+    /// <remarks>Defaults to 443 with a certificate and 80 without.</remarks>
+    public int Port { get; }
+
+    /// <summary>The plain HTTP port that redirects to HTTPS; null for none.</summary>
+    /// <remarks>Defaults to 80 with a certificate; there is none without one, as there is nothing to redirect to.</remarks>
+    public int? HttpPort { get; }
+
+    /// <summary>The HTTPS certificate on the server (a .pfx, or PEM with <see cref="Key"/>); null for plain HTTP.</summary>
+    public string? Certificate { get; }
+
+    /// <summary>The PEM private key of a PEM certificate; null when the key is inside the certificate file.</summary>
+    public string? Key { get; }
+
+    /// <summary>The existing user the server runs as; null for a dynamic user made for the service.</summary>
+    public string? User { get; }
+
+    /// <summary>The socket unit of the HTTP-to-HTTPS redirect, when there is one.</summary>
+    public string RedirectSocketName => $"{Name}-http";
+
+    /// <summary>Checks the values and applies the defaults of the ports left out (null).</summary>
+    /// <exception cref="ArgumentException">A value is not valid; the message names the option, quotes the value and says the fix.</exception>
+    public static ServiceDefinition Create(string name, string binary, int? port, int? httpPort, string? certificate, string? key, string? user)
+    {
+        CheckName(name);
+        binary = CheckPath("--binary", binary, "give where the app's file will be on the server, for example /opt/shop/shop", mustBeVisible: true);
+        int mainPort = port ?? (certificate is null ? 80 : 443);
+        if (mainPort is < 1 or > 65535)
+        {
+            throw new ArgumentException($"--port '{mainPort}' is not valid: expected a port number from 1 to 65535");
+        }
+
+        int redirectPort = httpPort ?? (certificate is null ? 0 : 80);
+        if (redirectPort is < 0 or > 65535)
+        {
+            throw new ArgumentException($"--http-port '{redirectPort}' is not valid: expected a port number from 1 to 65535, or 0 for none");
+        }
+
+        if (redirectPort != 0 && certificate is null)
+        {
+            throw new ArgumentException($"--http-port {redirectPort} redirects to HTTPS, which needs a certificate: add --cert FILE, or leave out --http-port");
+        }
+
+        if (redirectPort == mainPort)
+        {
+            throw new ArgumentException($"--http-port {redirectPort} is also --port; choose another port for the redirect, or --http-port 0 for none");
+        }
+
+        if (key is not null && certificate is null)
+        {
+            throw new ArgumentException("--key belongs to a PEM certificate: add --cert FILE");
+        }
+
+        if (user is not null)
+        {
+            CheckUser(user);
+        }
+
+        // With a dynamic user, systemd itself reads the certificate (LoadCredential=), outside the
+        // sandbox; a given user reads it from inside, where some folders are hidden.
+        const string certificateFix = "give where the file is on the server, for example /etc/ssl/shop.pem";
+        certificate = certificate is null ? null : CheckPath("--cert", certificate, certificateFix, mustBeVisible: user is not null);
+        key = key is null ? null : CheckPath("--key", key, certificateFix.Replace("shop.pem", "shop.key", StringComparison.Ordinal), mustBeVisible: user is not null);
+        return new ServiceDefinition(name, binary, mainPort, redirectPort == 0 ? null : redirectPort, certificate, key, user);
+    }
+
+    private static void CheckName(string name)
+    {
+        foreach (string suffix in Suffixes)
+        {
+            if (name.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"name '{name}' ends in '{suffix}'; give the name alone ({name[..^suffix.Length]}), the tool adds .service and .socket");
+            }
+        }
+
+        if (name.Length > MaxNameLength || !UnitName().IsMatch(name))
+        {
+            throw new ArgumentException($"name '{name}' is not a unit name: use letters, digits, '-', '_' and '.', starting with a letter or digit, at most {MaxNameLength} characters (for example shop)");
+        }
+    }
+
+    private static string CheckPath(string option, string path, string fix, bool mustBeVisible)
+    {
+        if (!path.StartsWith('/'))
+        {
+            throw new ArgumentException($"{option} '{path}' is not an absolute path; {fix}");
+        }
+
+        int bad = path.AsSpan().IndexOfAnyExcept(AllowedInPath);
+        if (bad >= 0)
+        {
+            throw new ArgumentException($"{option} '{path}' holds '{path[bad]}'; use a path of {AllowedInPathText} only");
+        }
+
+        if (path.EndsWith('/'))
+        {
+            throw new ArgumentException($"{option} '{path}' names a folder; {fix}");
+        }
+
+        string normalized = Normalize(path);
+        foreach (var (folder, setting) in mustBeVisible ? HiddenFolders : [])
+        {
+            if (normalized.StartsWith(folder + "/", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"{option} '{path}' is under {folder}, which the service cannot see ({setting}); move the file, for example under /opt or /etc");
+            }
+        }
+
+        return normalized;
+    }
+
+    // systemd wants normalized paths: no '.', '..' or '//' parts. Done by hand, as the path is for
+    // a Linux server and Path.GetFullPath would make it a Windows path on Windows.
+    private static string Normalize(string path)
+    {
+        var parts = new List<string>();
+        foreach (string part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (part == "..")
+            {
+                // As the kernel has it, the parent of the root is the root.
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+            }
+            else if (part != ".")
+            {
+                parts.Add(part);
+            }
+        }
+
+        return "/" + string.Join('/', parts);
+    }
+
+    private static void CheckUser(string user)
+    {
+        if (user is "root")
+        {
+            throw new ArgumentException($"--user '{user}' would run the server with every privilege; leave out --user for a dynamic user made for the service");
+        }
+
+        if (!UserName().IsMatch(user))
+        {
+            throw new ArgumentException($"--user '{user}' is not a user name: use letters, digits, '_' and '-', starting with a letter or '_', at most 32 characters");
+        }
+    }
+
+    // The characters systemd accepts in a unit name, less '@' (templates), ':' and '\' (escapes).
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    private static partial Regex UnitName();
+
+    // The portable user names of useradd and systemd's strict check.
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_-]{0,31}$")]
+    private static partial Regex UserName();
+}

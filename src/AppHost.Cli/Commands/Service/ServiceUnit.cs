@@ -1,0 +1,127 @@
+namespace AppHost.Cli.Commands.Service;
+
+/// <summary>
+/// Renders NAME.service: the app as a Type=notify service on the sockets systemd holds, with the
+/// sandbox that <c>systemd-analyze security</c> rates at an exposure of 1.1 of 10 (systemd 252).
+/// </summary>
+internal static class ServiceUnit
+{
+    // Seconds the server gives in-flight requests after SIGTERM, passed as its --shutdown-timeout.
+    private const int DrainSeconds = 30;
+
+    // Seconds systemd then waits for the process to end before SIGKILL: time to finish logging and exit.
+    private const int ExitSeconds = 5;
+
+    public static UnitFile Render(ServiceDefinition service)
+    {
+        string name = service.Name;
+        bool dynamicUser = service.User is null;
+        var unit = new UnitFileBuilder($"""
+            The {name} web server, socket-activated by {name}.socket. Written by `apphost service`.
+            Install: sudo cp {name}.service {name}.socket{(service.HttpPort is null ? "" : $" {service.RedirectSocketName}.socket")} /etc/systemd/system/ && sudo systemctl daemon-reload
+            Check: systemd-analyze security {name}.service
+            """);
+
+        unit.Section("Unit");
+        unit.Add("Shown by systemctl status and in the journal.", $"Description={name} web server");
+        unit.Add("The server serves on the socket systemd holds; stopping the socket stops the server.", $"Requires={name}.socket");
+        string sockets = $"{name}.socket";
+        if (service.HttpPort is not null)
+        {
+            unit.Add("The HTTP-to-HTTPS redirect; should its port be taken, the server still serves HTTPS.", $"Wants={service.RedirectSocketName}.socket");
+            sockets += $" {service.RedirectSocketName}.socket";
+        }
+
+        unit.Add("Start once the sockets listen, so systemd passes them in (LISTEN_FDS, LISTEN_FDNAMES).", $"After={sockets}");
+
+        unit.Section("Service");
+        unit.Add("The server sends READY=1 once it serves, so a bad certificate fails the start rather than passing for running.", "Type=notify");
+        unit.Add("Only the server process itself may report READY, STOPPING, STATUS and WATCHDOG, not a program it starts.", "NotifyAccess=main");
+        AddCommand(unit, service);
+        unit.Add(dynamicUser
+                ? "systemctl reload: SIGHUP makes the server load its certificate again, keeping its connections.\nWith LoadCredential= it reloads the copy made at start; after a renewal, restart instead."
+                : "systemctl reload: SIGHUP makes the server load its certificate again, keeping its connections\n(it also reloads by itself when the files change).",
+            "ExecReload=/bin/kill -HUP $MAINPID");
+        unit.Add("A crash, a non-zero exit or a missed watchdog restarts the server; systemctl stop does not.", "Restart=on-failure");
+        unit.Add("One second between restarts: no busy loop when it fails at once, and the socket queues connections meanwhile.", "RestartSec=1");
+        unit.Add("The server beats every 15 s (half of this); 30 s of silence means it hangs (deadlock, starved thread pool),\nso systemd kills it with SIGABRT, leaving a core dump, and restarts it. GC pauses and load spikes stay far below.", "WatchdogSec=30");
+        unit.Add($"On stop the server finishes in-flight requests for up to {DrainSeconds} s (--shutdown-timeout); {ExitSeconds} s more to exit, then SIGKILL.", $"TimeoutStopSec={DrainSeconds + ExitSeconds}");
+        unit.Add("A descriptor per connection: room for the server's 10,000-connection cap (--max-connections) and its files;\nthe default soft limit of 1,024 would refuse connections long before.", "LimitNOFILE=16384");
+        if (dynamicUser)
+        {
+            unit.Add("A user made for this service while it runs: it owns no file on the system, so a compromised server has none to change.", "DynamicUser=yes");
+        }
+        else
+        {
+            unit.Add("The server runs as this user, which must be able to read the certificate files.", $"User={service.User}");
+        }
+
+        AddSandbox(unit);
+        return unit.Build($"{name}.service");
+    }
+
+    private static void AddCommand(UnitFileBuilder unit, ServiceDefinition service)
+    {
+        string logs = $"--log-format json: one JSON object per line in the journal (journalctl -u {service.Name} -o cat);\n--shutdown-timeout is stated here because TimeoutStopSec below counts on it.";
+        string tail = $"--log-format json --shutdown-timeout {DrainSeconds}";
+        if (service.Certificate is null)
+        {
+            unit.Add($"Plain HTTP: no certificate was given (for a server behind a TLS-terminating proxy).\n{logs}", $"ExecStart={service.Binary} {tail}");
+            return;
+        }
+
+        string KeyArgument(string path) => service.Key is null ? "" : $" --key {path}";
+        if (service.User is not null)
+        {
+            unit.Add($"The certificate is read where it is, so the server sees renewals (certbot, cert-manager) and reloads it itself.\n{logs}",
+                $"ExecStart={service.Binary} --cert {service.Certificate}{KeyArgument(service.Key ?? "")} {tail}");
+            return;
+        }
+
+        unit.Add($"%d is the folder of the credentials below: copies only this service can read.\n{logs}",
+            $"ExecStart={service.Binary} --cert %d/cert{KeyArgument("%d/key")} {tail}");
+        unit.Add($"A dynamic user cannot read a root-only certificate; systemd reads it and gives the service a copy.\nThe copy is made at start: after a renewal, systemctl restart {service.Name}.service (the socket holds new connections meanwhile).",
+            $"LoadCredential=cert:{service.Certificate}");
+        if (service.Key is not null)
+        {
+            unit.Add("The private key, given the same way.", $"LoadCredential=key:{service.Key}");
+        }
+    }
+
+    private static void AddSandbox(UnitFileBuilder unit)
+    {
+        unit.Add("No setuid program or file capability can raise the server's privileges.", "NoNewPrivileges=yes");
+        unit.Add("The whole file system is read-only to the server; it writes only to the journal, through stdout.", "ProtectSystem=strict");
+        unit.Add("/home, /root and /run/user are invisible.", "ProtectHome=yes");
+        unit.Add("A /tmp and /var/tmp of its own, empty at start.", "PrivateTmp=yes");
+        unit.Add("No hardware devices: /dev holds only pseudo-devices such as null and urandom.", "PrivateDevices=yes");
+        unit.Add("A user namespace: other users appear as nobody, and its root has no power over the host.", "PrivateUsers=yes");
+        unit.Add("A mount namespace of its own: nothing mounted in it reaches the host.", "PrivateMounts=yes");
+        unit.Add("/proc/sys, /sys and the like are read-only: no changing kernel settings.", "ProtectKernelTunables=yes");
+        unit.Add("No loading kernel modules.", "ProtectKernelModules=yes");
+        unit.Add("No reading or clearing the kernel log.", "ProtectKernelLogs=yes");
+        unit.Add("The cgroup tree is read-only: the server cannot lift its own limits.", "ProtectControlGroups=yes");
+        unit.Add("No setting the system or hardware clock, which TLS certificates and logs depend on.", "ProtectClock=yes");
+        unit.Add("No changing the host name.", "ProtectHostname=yes");
+        unit.Add("Other users' processes are hidden in /proc.", "ProtectProc=invisible");
+        unit.Add("Only process entries in /proc, none of the kernel's files.", "ProcSubset=pid");
+        unit.Add("Sockets it may open: AF_UNIX for sd_notify, AF_INET and AF_INET6 for connections the app makes\n(a database, an API). The listening sockets come from systemd.", "RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6");
+        unit.Add("No creating namespaces, a common step of kernel exploits.", "RestrictNamespaces=yes");
+        unit.Add("No real-time scheduling, with which a runaway thread could freeze the machine.", "RestrictRealtime=yes");
+        unit.Add("No creating setuid or setgid files.", "RestrictSUIDSGID=yes");
+        unit.Add("No switching the execution domain (personality(2)), an old exploit aid.", "LockPersonality=yes");
+        unit.Add("No memory both writable and executable: NativeAOT compiled all code ahead, there is no JIT.\nA single-file (JIT) publish of the app does not start with this line; remove it for one.", "MemoryDenyWriteExecute=yes");
+        unit.Add("Only the system calls an ordinary service makes...", "SystemCallFilter=@system-service");
+        unit.Add("...and of those, none that needs privileges or changes resource limits, priorities or CPU affinity.", "SystemCallFilter=~@privileged @resources");
+        unit.Add("A refused system call fails with EPERM, an error the caller sees, instead of killing the server with SIGSYS.", "SystemCallErrorNumber=EPERM");
+        unit.Add("Only this machine's own system call ABI, so 32-bit calls cannot slip past the filter.", "SystemCallArchitectures=native");
+        unit.Add("No capabilities at all: systemd binds the ports, even those below 1024, and passes the sockets,\nso not even CAP_NET_BIND_SERVICE is needed.", "CapabilityBoundingSet=");
+        unit.Add("And none handed to the process at start.", "AmbientCapabilities=");
+        unit.Add("Files it creates are for its own user only.", "UMask=0077");
+        unit.Add("No device nodes but the pseudo-devices above.", "DevicePolicy=closed");
+        unit.Add("A kernel keyring of its own, shared with no other service.", "KeyringMode=private");
+        unit.Add("System V and POSIX IPC objects it leaves behind are removed when it stops.", "RemoveIPC=yes");
+        unit.Add("No IP address filter: the server is for the internet; a firewall decides who may connect.", "IPAddressDeny=");
+        unit.Add("The host's network, for connections the app makes. (Sockets from systemd work even in a private network,\nso PrivateNetwork=yes suits an app that connects nowhere.)", "PrivateNetwork=no");
+    }
+}

@@ -1,0 +1,45 @@
+namespace AppHost.Cli.Commands.Service;
+
+/// <summary>
+/// Renders the socket units: NAME.socket for the port the server answers on, and NAME-http.socket
+/// for the HTTP-to-HTTPS redirect. systemd holds the sockets, so connections wait in the kernel's
+/// queue while the server restarts, and none is refused.
+/// </summary>
+internal static class SocketUnit
+{
+    /// <summary>NAME.socket: named https, or http when the server has no certificate and speaks plain HTTP.</summary>
+    public static UnitFile RenderMain(ServiceDefinition service) => service.Certificate is null
+        ? Render(service, service.Name, $"{service.Name} web server, plain HTTP", service.Port, "http",
+            "Named http: with no certificate the server speaks plain HTTP on it.")
+        : Render(service, service.Name, $"{service.Name} web server, HTTPS", service.Port, "https",
+            "Named https: the server serves this socket with TLS (HTTP/1.1 and HTTP/2).");
+
+    /// <summary>NAME-http.socket: the redirect. FileDescriptorName= names every socket of a unit alike, so it needs a unit of its own.</summary>
+    public static UnitFile RenderRedirect(ServiceDefinition service, int port) =>
+        Render(service, service.RedirectSocketName, $"{service.Name} web server, HTTP redirect to HTTPS", port, "http",
+            "Named http: the server answers every request on it with a redirect (308) to HTTPS.\nA unit of its own, as FileDescriptorName= names all the sockets of a unit alike.");
+
+    private static UnitFile Render(ServiceDefinition service, string unitName, string description, int port, string descriptorName, string whyName)
+    {
+        var unit = new UnitFileBuilder($"""
+            A listening socket of {service.Name}.service, which it starts on the first connection. Written by `apphost service`.
+            Enable: sudo systemctl enable --now {unitName}.socket
+            """);
+
+        unit.Section("Unit");
+        unit.Add("Shown by systemctl status and in the journal.", $"Description={description}");
+
+        unit.Section("Socket");
+        unit.Add($"Port {port} on every address. systemd binds it as root, so the server needs no privilege even below 1024.", $"ListenStream={port}");
+        unit.Add(whyName, $"FileDescriptorName={descriptorName}");
+        unit.Add("One socket for IPv4 and IPv6 alike, whatever the net.ipv6.bindv6only sysctl says.", "BindIPv6Only=both");
+        unit.Add("Connections the kernel queues until the server accepts them, also while it restarts: room for a burst of\nthousands (Kestrel's own default is 512). The kernel caps it at net.core.somaxconn, 4096 since Linux 5.4.", "Backlog=4096");
+        unit.Add("Small writes (TLS handshake records, HTTP/2 frames) leave at once rather than wait for Nagle's algorithm.", "NoDelay=true");
+        unit.Add("One server process gets the listening socket and accepts the connections itself.", "Accept=no");
+        unit.Add("The service the socket is passed to.", $"Service={service.Name}.service");
+
+        unit.Section("Install");
+        unit.Add($"systemctl enable: listening from boot; the first connection starts {service.Name}.service.", "WantedBy=sockets.target");
+        return unit.Build($"{unitName}.socket");
+    }
+}

@@ -1,0 +1,84 @@
+using AppHost.Cli.Tests.Infrastructure;
+
+namespace AppHost.Cli.Tests.Commands.Service;
+
+/// <summary><c>apphost service</c> writes the unit files, prints their paths, says how to install them, and refuses bad input in one line.</summary>
+public sealed class ServiceCommandTests : IDisposable
+{
+    private const string Binary = "/opt/shop/shop";
+    private const string Certificate = "/etc/ssl/shop.pem";
+
+    private readonly TempDirectory _directory = new();
+
+    [Fact]
+    public async Task UnitFilesAreWrittenAndTheirPathsPrinted()
+    {
+        var run = (await CommandRun.AppHostAsync(_directory.Path, "service", "shop", "--binary", Binary, "--cert", Certificate, "--key", "/etc/ssl/shop.key", "-o", "units"))
+            .AssertSucceeded();
+
+        string[] expected = [.. new[] { "shop.service", "shop.socket", "shop-http.socket" }.Select(f => Path.Combine(_directory.Path, "units", f))];
+        Assert.Equal(expected, run.StandardOutput);
+        Assert.All(expected, path => Assert.StartsWith("# ", File.ReadAllText(path)));
+        Assert.Contains("ExecStart=/opt/shop/shop --cert %d/cert --key %d/key", File.ReadAllText(expected[0]));
+        Assert.Contains("sudo cp units/shop.service units/shop.socket units/shop-http.socket /etc/systemd/system/ && sudo systemctl daemon-reload"
+            + " && sudo systemctl enable --now shop.socket shop-http.socket", run.StandardError[^1]);
+        if (!OperatingSystem.IsWindows())
+        {
+            foreach (string path in expected)
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead, File.GetUnixFileMode(path));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task FilesGoToTheCurrentFolderByDefault()
+    {
+        var run = (await CommandRun.AppHostAsync(_directory.Path, "service", "shop", "--binary", Binary, "--http-port", "0", "--cert", Certificate)).AssertSucceeded();
+
+        Assert.Equal([Path.Combine(_directory.Path, "shop.service"), Path.Combine(_directory.Path, "shop.socket")], run.StandardOutput);
+        Assert.Equal(2, Directory.GetFiles(_directory.Path).Length);
+        Assert.EndsWith("enable --now shop.socket", run.StandardError[^1]);
+    }
+
+    [Fact]
+    public async Task ExistingFileIsKeptUnlessForced()
+    {
+        string socket = Path.Combine(_directory.Path, "shop.socket");
+        File.WriteAllText(socket, "precious");
+
+        var refused = await CommandRun.AppHostAsync(_directory.Path, "service", "shop", "--binary", Binary, "--cert", Certificate);
+        refused.AssertOneLineError(2, $"'{socket}' already exists", "--force");
+        Assert.Equal("precious", File.ReadAllText(socket));
+        Assert.False(File.Exists(Path.Combine(_directory.Path, "shop.service")), "nothing is written when one file is refused");
+
+        (await CommandRun.AppHostAsync(_directory.Path, "service", "shop", "--binary", Binary, "--cert", Certificate, "--force")).AssertSucceeded();
+        Assert.Contains("FileDescriptorName=https", File.ReadAllText(socket));
+    }
+
+    [Theory]
+    [InlineData(new[] { "shop.service", "--binary", Binary }, "name 'shop.service' ends in '.service'; give the name alone (shop)")]
+    [InlineData(new[] { "my shop", "--binary", Binary }, "name 'my shop' is not a unit name")]
+    [InlineData(new[] { "shop", "--binary", "shop" }, "--binary 'shop' is not an absolute path")]
+    [InlineData(new[] { "shop", "--binary", "/opt/my shop/shop" }, "--binary '/opt/my shop/shop' holds ' '")]
+    [InlineData(new[] { "shop", "--binary", "/home/me/shop" }, "--binary '/home/me/shop' is under /home", "ProtectHome=yes")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--port", "0" }, "--port '0' is not valid: expected a port number from 1 to 65535")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--cert", Certificate, "--http-port", "65536" }, "--http-port '65536' is not valid", "or 0 for none")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--cert", Certificate, "--port", "80" }, "--http-port 80 is also --port", "--http-port 0")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--http-port", "8080" }, "--http-port 8080 redirects to HTTPS, which needs a certificate")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--key", "/etc/ssl/shop.key" }, "--key belongs to a PEM certificate: add --cert FILE")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--cert", "shop.pem" }, "--cert 'shop.pem' is not an absolute path")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--cert", "/tmp/shop.pem", "--user", "shop" }, "--cert '/tmp/shop.pem' is under /tmp", "PrivateTmp=yes")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--cert", Certificate, "--user", "root" }, "--user 'root' would run the server with every privilege")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--user", "web server" }, "--user 'web server' is not a user name")]
+    [InlineData(new[] { "shop" }, "--binary")]
+    public async Task BadValueIsRefusedWithOneLine(string[] args, params string[] fragments)
+    {
+        var run = await CommandRun.AppHostAsync(_directory.Path, ["service", .. args]);
+
+        run.AssertOneLineError(2, fragments);
+        Assert.Empty(Directory.GetFileSystemEntries(_directory.Path));
+    }
+
+    public void Dispose() => _directory.Dispose();
+}
