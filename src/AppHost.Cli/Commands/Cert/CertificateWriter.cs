@@ -5,9 +5,8 @@ using AppHost.Cli.CommandLine;
 namespace AppHost.Cli.Commands.Cert;
 
 /// <summary>
-/// Writes a certificate and its private key as a .pfx, or as PEM certificate and key files. Each
-/// file is written whole or not at all, readable by its owner only, and never over an existing one
-/// unless asked.
+/// Writes a certificate and its private key as a .pfx, or as PEM certificate and key files,
+/// readable by their owner only.
 /// </summary>
 internal static class CertificateWriter
 {
@@ -36,41 +35,8 @@ internal static class CertificateWriter
 
     private static string[] WriteAll((string Path, byte[] Content)[] files, bool overwrite)
     {
-        foreach (var (path, _) in files)
-        {
-            if (!overwrite && File.Exists(path))
-            {
-                throw new CliException(ExitCodes.Usage, $"'{path}' already exists; remove it, choose another file with -o, or pass --force");
-            }
-        }
-
-        foreach (var (path, content) in files)
-        {
-            string partial = $"{path}.{Guid.NewGuid():N}.partial";
-            try
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    // A private key: readable and writable by its owner only, from the moment it exists.
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-
-                using (var file = new FileStream(partial, options))
-                {
-                    file.Write(content);
-                }
-
-                File.Move(partial, path, overwrite);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                File.Delete(partial);
-                throw new CliException(ExitCodes.Failure, $"cannot write '{path}': {e.Message}", e);
-            }
-        }
-
+        // A private key: readable and writable by its owner only, from the moment it exists.
+        OutputFiles.WriteAll(files, OutputFiles.Private, overwrite, "choose another file with -o");
         return [.. files.Select(f => f.Path)];
     }
 }
