@@ -37,6 +37,7 @@ internal static class ServiceUnit
         unit.Section("Service");
         unit.Add("The server sends READY=1 once it serves, so a bad certificate fails the start rather than passing for running.", "Type=notify");
         unit.Add("Only the server process itself may report READY, STOPPING, STATUS and WATCHDOG, not a program it starts.", "NotifyAccess=main");
+        unit.Add("The sockets handed to the server, each with its name; said outright rather than left to the units' triggers.", $"Sockets={sockets}");
         AddCommand(unit, service);
         unit.Add(dynamicUser
                 ? "systemctl reload: SIGHUP makes the server load its certificate again, keeping its connections.\nWith LoadCredential= it reloads the copy made at start; after a renewal, restart instead."
