@@ -20,6 +20,12 @@ internal static class AppHostCommand
         };
 
         var parsed = root.Parse(args);
+        if (parsed.UnmatchedTokens.Count > 0)
+        {
+            // The word the user typed is the most useful thing to name, before "a verb is missing".
+            return Fail(ExitCodes.Usage, $"unknown verb or option '{parsed.UnmatchedTokens[0]}' (see apphost --help)", []);
+        }
+
         if (parsed.Errors.Count > 0)
         {
             return Fail(ExitCodes.Usage, $"{parsed.Errors[0].Message} (see apphost --help)", []);

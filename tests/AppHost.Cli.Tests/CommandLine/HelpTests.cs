@@ -1,0 +1,38 @@
+using AppHost.Cli.Tests.Infrastructure;
+
+namespace AppHost.Cli.Tests.CommandLine;
+
+/// <summary>Every verb explains itself with --help; the tool names its version; a wrong verb is one line.</summary>
+public sealed class HelpTests
+{
+    [Theory]
+    [InlineData("new", "--port")]
+    [InlineData("publish", "--rid")]
+    [InlineData("cert", "--dns")]
+    [InlineData("service", "--binary")]
+    public async Task EveryVerbHasHelp(string verb, string option)
+    {
+        var run = (await CommandRun.AppHostAsync(AppContext.BaseDirectory, verb, "--help")).AssertSucceeded();
+
+        Assert.Contains(run.StandardOutput, l => l.Contains(option, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ToolHelpListsTheVerbs()
+    {
+        var run = (await CommandRun.AppHostAsync(AppContext.BaseDirectory, "--help")).AssertSucceeded();
+
+        foreach (string verb in new[] { "new", "publish", "cert", "service" })
+        {
+            Assert.Contains(run.StandardOutput, l => l.TrimStart().StartsWith(verb, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task UnknownVerbIsOneLine()
+    {
+        var run = await CommandRun.AppHostAsync(AppContext.BaseDirectory, "deploy");
+
+        run.AssertOneLineError(2, "deploy", "apphost --help");
+    }
+}
