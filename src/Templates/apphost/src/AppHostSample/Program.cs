@@ -22,7 +22,7 @@ public static class Program
 
     private static async Task<int> ServeAsync(ServerOptions options)
     {
-        // Logging first, so every later failure is reported the same way.
+        // Logging first: the server's own events, Kestrel's and every request go through this one logger.
         using var log = AppLogging.Create(options.LogLevel, options.LogFormat);
 
         // The certificate is checked before anything listens: a bad one stops start-up with one
