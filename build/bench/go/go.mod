@@ -1,0 +1,3 @@
+module apphost.invalid/bench
+
+go 1.19

@@ -1,0 +1,3 @@
+module apphost.invalid/benchtools
+
+go 1.19
