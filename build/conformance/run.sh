@@ -33,6 +33,9 @@ deadline=$((SECONDS + budget_seconds))
 trap stop_all EXIT
 trap 'exit 130' INT TERM
 rm -rf "$work" && mkdir -p "$work"
+# The source the app is built from, as the doc names it.
+source_commit=$(git -C "$root" rev-parse --short HEAD)
+git -C "$root" diff --quiet HEAD -- src || source_commit+=" with uncommitted changes in src/"
 watch_load "$work/before-load.txt"
 
 # --- 1. The native app, a certificate, and the app on two listeners ---------------------------
