@@ -22,9 +22,7 @@ public sealed class CertificateRotationTests : IDisposable
     [Fact]
     public async Task FilesReplacedByRenameAreServedWithoutAFailedRequest()
     {
-        File.WriteAllText(CertPath, _old.CertificatePem);
-        File.WriteAllText(KeyPath, _old.KeyPem);
-        await using var app = await TestApp.StartAsync("--cert", CertPath, "--key", KeyPath);
+        await using var app = await StartWithOldPairAsync();
         await using var load = LoadGenerator.Start(app.Address);
         await load.AnswersAsync(50, Deadline);
 
@@ -84,9 +82,7 @@ public sealed class CertificateRotationTests : IDisposable
     [Fact]
     public async Task BrokenNewFileLeavesTheOldCertificateServing()
     {
-        File.WriteAllText(CertPath, _old.CertificatePem);
-        File.WriteAllText(KeyPath, _old.KeyPem);
-        await using var app = await TestApp.StartAsync("--cert", CertPath, "--key", KeyPath);
+        await using var app = await StartWithOldPairAsync();
         await using var load = LoadGenerator.Start(app.Address);
 
         ReplaceByRename(CertPath, "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
@@ -97,6 +93,14 @@ public sealed class CertificateRotationTests : IDisposable
     }
 
     public void Dispose() => _directory.Dispose();
+
+    /// <summary>The server on cert.pem and key.pem, holding the old pair.</summary>
+    private Task<TestApp> StartWithOldPairAsync()
+    {
+        File.WriteAllText(CertPath, _old.CertificatePem);
+        File.WriteAllText(KeyPath, _old.KeyPem);
+        return TestApp.StartAsync("--cert", CertPath, "--key", KeyPath);
+    }
 
     private static void ReplaceByRename(string path, string content)
     {
