@@ -49,7 +49,7 @@ for (int i = 0; i < rounds; i++)
 }
 
 long bytes = new FileInfo(app).Length;
-Console.WriteLine($"file            {bytes / 1e6,8:F2} MB ({bytes} bytes; budget 12 MB)");
+Console.WriteLine($"file            {bytes / 1e6,8:F3} MB ({bytes} bytes; budget 12 MB)");
 Console.WriteLine($"first HTTP 200  {Median(http),8:F1} ms median (budget 25)  [{string.Join(' ', http.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))}]");
 Console.WriteLine($"first HTTPS 200 {Median(https),8:F1} ms median (budget 60)  [{string.Join(' ', https.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))}]");
 Console.WriteLine($"idle RSS, HTTP  {Median(rssHttp),8:F1} MiB median (budget 20)");

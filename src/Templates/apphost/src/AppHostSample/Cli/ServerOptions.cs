@@ -39,6 +39,9 @@ internal sealed record ServerOptions
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>The most connections open at once; further ones are refused until some close.</summary>
-    /// <remarks>Defaults to 10,000: far above a small site's load, far below the descriptors and memory it would exhaust.</remarks>
+    /// <remarks>
+    /// Defaults to 10,000: far above a small site's load. Under a slow attack each TLS connection holds
+    /// about 100 KiB, so the cap bounds that to about 1 GB; machines with less to spare lower it.
+    /// </remarks>
     public int MaxConnections { get; init; } = 10_000;
 }
