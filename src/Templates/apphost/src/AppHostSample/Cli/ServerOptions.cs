@@ -40,8 +40,8 @@ internal sealed record ServerOptions
 
     /// <summary>The most connections open at once; further ones are refused until some close.</summary>
     /// <remarks>
-    /// Defaults to 10,000: far above a small site's load. Under a slow attack each TLS connection holds
-    /// about 100 KiB, so the cap bounds that to about 1 GB; machines with less to spare lower it.
+    /// Defaults to 10,000: far above a small site's load. Under a slow attack each TLS connection costs
+    /// 100-150 KiB, so the cap bounds that to 1-1.5 GB; machines with less to spare lower it.
     /// </remarks>
     public int MaxConnections { get; init; } = 10_000;
 }
