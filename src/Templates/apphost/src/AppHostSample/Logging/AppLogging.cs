@@ -19,8 +19,10 @@ internal static class AppLogging
             // unless debug output was asked for.
             .MinimumLevel.Override("Microsoft", level < LogEventLevel.Information ? level : Max(level, LogEventLevel.Warning));
 
+        // JSON is what services write (to the journal, a file, a collector), so it is written in
+        // batches; text is for a person at a terminal, in colour, one line at a time.
         return format == LogFormat.Json
-            ? configuration.WriteTo.Console(new CompactJsonFormatter()).CreateLogger()
+            ? configuration.WriteTo.Sink(new BatchingConsoleSink(new CompactJsonFormatter(), Console.OpenStandardOutput())).CreateLogger()
             : configuration.WriteTo.Console(
                 outputTemplate: "{Timestamp:HH:mm:ss.fff} {Level:u3} {Message:lj}{NewLine}{Exception}",
                 theme: AnsiConsoleTheme.Code).CreateLogger();

@@ -26,11 +26,13 @@ internal static class RequestLogging
             {
                 // The path only: query strings often carry tokens, and logs are read by more people
                 // than the app's data. Percent-encoded as it came, so a %0A in it cannot forge a log line.
-                log.Information("{Method} {Path} {StatusCode} {ElapsedMs:0.0} ms {Protocol}",
+                // Rounded here rather than by a format in the template, which would make the JSON
+                // formatter render every line's number a second time.
+                log.Information("{Method} {Path} {StatusCode} {ElapsedMs} ms {Protocol}",
                     context.Request.Method,
                     context.Request.Path.ToUriComponent(),
                     failedStatus ?? context.Response.StatusCode,
-                    Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                    Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1),
                     context.Request.Protocol);
             }
         });
