@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Serilog.Events;
 
 namespace AppHostSample.Logging;
 
@@ -24,16 +25,23 @@ internal static class RequestLogging
             }
             finally
             {
-                // The path only: query strings often carry tokens, and logs are read by more people
-                // than the app's data. Percent-encoded as it came, so a %0A in it cannot forge a log line.
-                // Rounded here rather than by a format in the template, which would make the JSON
-                // formatter render every line's number a second time.
-                log.Information("{Method} {Path} {StatusCode} {ElapsedMs} ms {Protocol}",
-                    context.Request.Method,
-                    context.Request.Path.ToUriComponent(),
-                    failedStatus ?? context.Response.StatusCode,
-                    Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1),
-                    context.Request.Protocol);
+                // Below Information nobody reads the line, so nothing of it is built.
+                if (log.IsEnabled(LogEventLevel.Information))
+                {
+                    LogRequest(log, context, failedStatus ?? context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+                }
             }
         });
+
+    private static void LogRequest(Serilog.ILogger log, HttpContext context, int status, TimeSpan elapsed) =>
+        // The path only: query strings often carry tokens, and logs are read by more people than the
+        // app's data. Percent-encoded as it came, so a %0A in it cannot forge a log line. The time is
+        // rounded here rather than by a format in the template, which would make the JSON formatter
+        // render every line's number a second time.
+        log.Information("{Method} {Path} {StatusCode} {ElapsedMs} ms {Protocol}",
+            context.Request.Method,
+            context.Request.Path.ToUriComponent(),
+            status,
+            Math.Round(elapsed.TotalMilliseconds, 1),
+            context.Request.Protocol);
 }
