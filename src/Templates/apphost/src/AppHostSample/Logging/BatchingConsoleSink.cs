@@ -68,6 +68,7 @@ internal sealed class BatchingConsoleSink : ILogEventSink, IDisposable
 
     private void WriteAll(Stream output)
     {
+        // Flushed after every batch and never disposed: the stream belongs to whoever passed it in.
         var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), OutputBufferSize);
         var lines = _queue.Reader;
         bool broken = false;
