@@ -35,9 +35,9 @@ internal sealed class CertificateReloader : IDisposable
         foreach (string folder in paths.OfType<string>().Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct())
         {
             var watcher = new FileSystemWatcher(folder) { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.CreationTime | NotifyFilters.Size };
-            watcher.Changed += (_, _) => Soon();
-            watcher.Created += (_, _) => Soon();
-            watcher.Renamed += (_, _) => Soon();
+            watcher.Changed += (_, _) => ReloadSoon();
+            watcher.Created += (_, _) => ReloadSoon();
+            watcher.Renamed += (_, _) => ReloadSoon();
             watcher.EnableRaisingEvents = true;
             _watchers.Add(watcher);
         }
@@ -46,8 +46,8 @@ internal sealed class CertificateReloader : IDisposable
     /// <summary>What new TLS handshakes are served with.</summary>
     public SslServerAuthenticationOptions Current => _current;
 
-    /// <summary>Loads the files again soon, as when they change; SIGHUP asks for this.</summary>
-    public void ReloadSoon() => Soon();
+    /// <summary>Loads the files again once they have been quiet for a moment; file changes and SIGHUP ask for this.</summary>
+    public void ReloadSoon() => _debounce.Change(Quiet, Timeout.InfiniteTimeSpan);
 
     public void Dispose()
     {
@@ -58,8 +58,6 @@ internal sealed class CertificateReloader : IDisposable
 
         _debounce.Dispose();
     }
-
-    private void Soon() => _debounce.Change(Quiet, Timeout.InfiniteTimeSpan);
 
     private void Reload()
     {
