@@ -17,7 +17,7 @@ internal sealed class CertificateReloader : IDisposable
 
     private readonly CertificateFiles _files;
     private readonly Serilog.ILogger _log;
-    private readonly List<FileSystemWatcher> _watchers = [];
+    private readonly IReadOnlyList<FileSystemWatcher> _watchers;
     private readonly Timer _debounce;
     private volatile SslServerAuthenticationOptions _current;
     private string _fingerprint;
@@ -30,17 +30,7 @@ internal sealed class CertificateReloader : IDisposable
         _fingerprint = initial.Fingerprint;
         _debounce = new Timer(_ => Reload());
 
-        // Watch the folders, not the files: a rename or symlink swap replaces the file a watcher would hold.
-        string?[] paths = [files.CertificatePath, files.KeyPath, files.PasswordFile];
-        foreach (string folder in paths.OfType<string>().Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct())
-        {
-            var watcher = new FileSystemWatcher(folder) { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.CreationTime | NotifyFilters.Size };
-            watcher.Changed += (_, _) => ReloadSoon();
-            watcher.Created += (_, _) => ReloadSoon();
-            watcher.Renamed += (_, _) => ReloadSoon();
-            watcher.EnableRaisingEvents = true;
-            _watchers.Add(watcher);
-        }
+        _watchers = CertificateFolderWatcher.Watch([files.CertificatePath, files.KeyPath, files.PasswordFile], _ => ReloadSoon());
     }
 
     /// <summary>What new TLS handshakes are served with.</summary>
