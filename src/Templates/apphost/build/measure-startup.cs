@@ -52,8 +52,9 @@ long bytes = new FileInfo(app).Length;
 Console.WriteLine($"file            {bytes / 1e6,8:F3} MB ({bytes} bytes; budget 12 MB)");
 Console.WriteLine($"first HTTP 200  {Median(http),8:F1} ms median (budget 25)  [{string.Join(' ', http.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))}]");
 Console.WriteLine($"first HTTPS 200 {Median(https),8:F1} ms median (budget 60)  [{string.Join(' ', https.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))}]");
-Console.WriteLine($"idle RSS, HTTP  {Median(rssHttp),8:F1} MiB median (budget 20)");
-Console.WriteLine($"idle RSS, HTTPS {Median(rssHttps),8:F1} MiB median (budget 20)");
+// The budget is in decimal megabytes, as the file's is: 20 MB is 19.07 MiB.
+Console.WriteLine($"idle RSS, HTTP  {Median(rssHttp),8:F1} MiB median = {Median(rssHttp) * 1.048576:F1} MB (budget 20 MB)");
+Console.WriteLine($"idle RSS, HTTPS {Median(rssHttps),8:F1} MiB median = {Median(rssHttps) * 1.048576:F1} MB (budget 20 MB)");
 Console.WriteLine($"({rounds} rounds, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd})");
 Directory.Delete(scratch, recursive: true);
 return 0;

@@ -1,7 +1,8 @@
 // Writes src/AppHostSample/Hosting/StartupOrder.txt: the native methods the server runs as it starts and serves
 // its first requests, in the order it first runs them; publish lays them out first, side by side (README, "Measured").
 // Needs Linux x64 and valgrind (apt-get install valgrind). Run after changing endpoints, services or packages, or
-// after a .NET update: dotnet run build/startup-order.cs (about 2 minutes: a publish, two runs under valgrind).
+// after a .NET update: dotnet run build/startup-order.cs (about 3 minutes: a publish, three runs under valgrind).
+// One file, as a file-based app must be; its parts are the classes below.
 #:property TreatWarningsAsErrors=true
 #:property AllowUnsafeBlocks=true
 
@@ -30,12 +31,14 @@ try
     try
     {
         string app = Publish(project, scratch);
-        string pfx = WriteCertificate(scratch);
+        var certificate = TestCertificate.Write(scratch);
 
-        // With a certificate first, as a server facing the internet starts; then what plain HTTP adds.
+        // With a certificate first, as a server facing the internet starts: a .pfx, then PEM files
+        // (certbot's and Kubernetes' form); then what plain HTTP adds.
         var trace = new FirstRuns();
-        await Traced.RunAsync(app, trace, pfx);
-        await Traced.RunAsync(app, trace, certificate: null);
+        await Traced.RunAsync(app, trace, ["--cert", certificate.Pfx]);
+        await Traced.RunAsync(app, trace, ["--cert", certificate.CertificatePem, "--key", certificate.KeyPem]);
+        await Traced.RunAsync(app, trace, []);
 
         var methods = ElfSymbols.Read(app, "__managedcode", "__unbox");
         var names = methods.Name(trace.InOrder).Distinct(StringComparer.Ordinal).ToList();
@@ -52,14 +55,15 @@ try
         Directory.Delete(scratch, recursive: true);
     }
 }
-catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException)
+catch (Exception e) when (e is InvalidOperationException or IOException or HttpRequestException or OperationCanceledException)
 {
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
 }
 
 // The same code as ./publish.sh makes, with the symbol table kept (it names the methods) and no DWARF
-// debug information (valgrind 3.19, Debian 12's, cannot read the DWARF 5 the compiler writes).
+// debug information: valgrind 3.19, Debian 12's, gives up on the file's DWARF 5 ("unhandled dwarf2
+// abbrev form code 0x25", then "Possibly corrupted debuginfo file").
 static string Publish(string project, string scratch)
 {
     string folder = Path.Combine(scratch, "publish");
@@ -77,17 +81,11 @@ static string Publish(string project, string scratch)
         throw new InvalidOperationException("publish failed; its errors are above");
     }
 
-    return Directory.GetFiles(folder).Single(file => Path.GetExtension(file).Length == 0); // the native file; nothing else lacks an extension
-}
-
-static string WriteCertificate(string scratch)
-{
-    string pfx = Path.Combine(scratch, "trace.pfx");
-    using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-    using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-    File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pkcs12));
-    return pfx;
+    // The native file is the one without an extension (beside it: nothing, or .dbg and .pdb files).
+    var files = Directory.GetFiles(folder).Where(file => Path.GetExtension(file).Length == 0).ToList();
+    return files.Count == 1
+        ? files[0]
+        : throw new InvalidOperationException($"expected one native file in '{folder}', found: {string.Join(", ", files.Select(Path.GetFileName))}");
 }
 
 static IEnumerable<string> Header() =>
@@ -97,6 +95,22 @@ static IEnumerable<string> Header() =>
     "# them. Publish places them first in the file, side by side, so a fresh server maps that much code",
     "# instead of most of the file (README, \"Measured\"). A name the code no longer has is skipped.",
 ];
+
+/// <summary>A throwaway certificate for localhost, as a .pfx and as PEM certificate and key files.</summary>
+internal sealed record TestCertificate(string Pfx, string CertificatePem, string KeyPem)
+{
+    public static TestCertificate Write(string folder)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        var files = new TestCertificate(Path.Combine(folder, "trace.pfx"), Path.Combine(folder, "trace.pem"), Path.Combine(folder, "trace.key"));
+        File.WriteAllBytes(files.Pfx, certificate.Export(X509ContentType.Pkcs12));
+        File.WriteAllText(files.CertificatePem, certificate.ExportCertificatePem());
+        File.WriteAllText(files.KeyPem, key.ExportPkcs8PrivateKeyPem());
+        return files;
+    }
+}
 
 /// <summary>Code addresses in the order they first ran, over one or more runs.</summary>
 internal sealed class FirstRuns
@@ -115,7 +129,7 @@ internal sealed class FirstRuns
     }
 }
 
-/// <summary>The app under valgrind's lackey tool, which prints the address of every block of code it runs.</summary>
+/// <summary>The app under valgrind's lackey tool, which prints the address of every block of code each time it runs it.</summary>
 internal static partial class Traced
 {
     // Valgrind loads a position-independent program at this address (coregrind's ume loader);
@@ -124,7 +138,8 @@ internal static partial class Traced
 
     private const int SigTerm = 15;
 
-    public static async Task RunAsync(string app, FirstRuns trace, string? certificate)
+    /// <param name="certificateArguments">--cert and --key with their files, or none for plain HTTP.</param>
+    public static async Task RunAsync(string app, FirstRuns trace, string[] certificateArguments)
     {
         int port = FreePort();
         var start = new ProcessStartInfo("valgrind")
@@ -139,10 +154,9 @@ internal static partial class Traced
             start.ArgumentList.Add(argument);
         }
 
-        if (certificate is not null)
+        foreach (string argument in certificateArguments)
         {
-            start.ArgumentList.Add("--cert");
-            start.ArgumentList.Add(certificate);
+            start.ArgumentList.Add(argument);
         }
 
         using var valgrind = StartOrExplain(start);
@@ -151,7 +165,7 @@ internal static partial class Traced
             valgrind.BeginOutputReadLine();
             var reading = Task.Run(() => ReadBlocks(valgrind.StandardError.BaseStream, trace));
 
-            bool tls = certificate is not null;
+            bool tls = certificateArguments.Length > 0;
             await Requests.WaitUntilServingAsync(port, tls, valgrind, TimeSpan.FromMinutes(2)); // about 25 s under valgrind
             await Requests.SendAsync(port, tls);
 
@@ -243,7 +257,9 @@ internal static class Requests
         {
             if (app.HasExited || clock.Elapsed > limit)
             {
-                throw new InvalidOperationException("the app did not answer under valgrind");
+                throw new InvalidOperationException(
+                    $"the app did not answer {(tls ? "https" : "http")}://127.0.0.1:{port}/healthz under valgrind within {limit.TotalMinutes} minutes; "
+                    + "try it by hand: valgrind --tool=lackey <the published file> --port 8443");
             }
 
             await Task.Delay(200); // valgrind runs the app about 50 times slower; no need to poll faster
@@ -308,6 +324,7 @@ internal static class Requests
 internal sealed class ElfSymbols
 {
     private const int SymbolTable = 2; // SHT_SYMTAB
+    private const int Function = 2; // STT_FUNC: methods, not the section's start and end labels
 
     private readonly (ulong Start, ulong Size, string Name)[] _symbols;
     private readonly ulong _entry;
@@ -317,6 +334,12 @@ internal sealed class ElfSymbols
     public static ElfSymbols Read(string path, params string[] sections)
     {
         byte[] file = File.ReadAllBytes(path);
+        bool elf64LittleEndian = file.Length > 0x40 && file.AsSpan(0, 4).SequenceEqual("\u007fELF"u8) && file[4] == 2 && file[5] == 1;
+        if (!elf64LittleEndian)
+        {
+            throw new InvalidOperationException($"'{path}' is not a 64-bit little-endian ELF file");
+        }
+
         ulong entry = U64(file, 0x18);
         int headers = (int)U64(file, 0x28), headerSize = U16(file, 0x3A), count = U16(file, 0x3C), names = U16(file, 0x3E);
         int Header(int index) => headers + (index * headerSize);
@@ -335,7 +358,7 @@ internal sealed class ElfSymbols
         var symbols = new List<(ulong, ulong, string)>();
         for (int s = at; s < at + size; s += 24)
         {
-            if (wanted.Contains(U16(file, s + 6)))
+            if (wanted.Contains(U16(file, s + 6)) && (file[s + 4] & 0xF) == Function)
             {
                 symbols.Add((U64(file, s + 8), U64(file, s + 16), CString(file, strings + (int)U32(file, s))));
             }
@@ -364,9 +387,12 @@ internal sealed class ElfSymbols
             }
 
             // Identical methods share one body under several names; any of them may be the one publish uses.
-            for (int i = last; i >= 0 && starts[i] == starts[last] && offset < starts[i] + Math.Max(_symbols[i].Size, 1); i--)
+            for (int i = last; i >= 0 && starts[i] == starts[last]; i--)
             {
-                yield return _symbols[i].Name;
+                if (offset < starts[i] + _symbols[i].Size)
+                {
+                    yield return _symbols[i].Name;
+                }
             }
         }
     }

@@ -9,7 +9,7 @@ namespace AppHostSample.Hosting;
 internal static class CertificateFolderWatcher
 {
     /// <param name="files">The certificate, key and password files; null entries are skipped.</param>
-    /// <param name="changed">Called on a watcher thread with the name of each entry that changed.</param>
+    /// <param name="changed">Called on a watcher thread with the name of each entry that changed (after a rename, its new name).</param>
     public static IReadOnlyList<FileSystemWatcher> Watch(IEnumerable<string?> files, Action<string> changed)
     {
         var watchers = new List<FileSystemWatcher>();
