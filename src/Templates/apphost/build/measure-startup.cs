@@ -1,16 +1,13 @@
+#!/usr/bin/env dotnet
 // Measures the published native file: size, exec to first HTTP 200 and first HTTPS 200, idle RSS.
 // Run: ./publish.sh && dotnet run build/measure-startup.cs -- artifacts/publish/linux-x64/apphostsample [rounds]
 #:property PublishAot=false
 #:property TreatWarningsAsErrors=true
+#:include shared/LoopbackProbe.cs
+#:include shared/TestCertificate.cs
 
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
-using System.Text;
 
 if (args.Length < 1 || !File.Exists(args[0]))
 {
@@ -21,13 +18,7 @@ if (args.Length < 1 || !File.Exists(args[0]))
 string app = Path.GetFullPath(args[0]);
 int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
 string scratch = Directory.CreateTempSubdirectory("measure-startup-").FullName;
-string pfx = Path.Combine(scratch, "measure.pfx");
-using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
-{
-    var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-    using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
-    File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pkcs12));
-}
+string pfx = TestCertificate.Write(scratch).Pfx;
 
 // One untimed run of each kind warms the file cache and this client's own TLS stack.
 Measure(https: false);
@@ -62,7 +53,7 @@ return 0;
 // Starts the app, polls until the first 200 on /healthz, then lets it idle and reads its RSS.
 (double Milliseconds, double RssMiB) Measure(bool https)
 {
-    int port = FreePort();
+    int port = LoopbackProbe.FreePort();
     var info = new ProcessStartInfo(app)
     {
         ArgumentList = { "--host", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--log-level", "warning" },
@@ -77,7 +68,7 @@ return 0;
 
     var clock = Stopwatch.StartNew();
     using var process = Process.Start(info)!;
-    while (!TryGet(port, https))
+    while (!LoopbackProbe.TryGet(port, https, "/healthz"))
     {
         if (process.HasExited || clock.Elapsed > TimeSpan.FromSeconds(10))
         {
@@ -91,7 +82,7 @@ return 0;
     double milliseconds = clock.Elapsed.TotalMilliseconds;
     for (int i = 0; i < 20; i++)
     {
-        TryGet(port, https);
+        LoopbackProbe.TryGet(port, https, "/healthz");
     }
 
     // Idle: a second without requests, as a server between bursts.
@@ -100,52 +91,6 @@ return 0;
     process.Kill();
     process.WaitForExit();
     return (milliseconds, rss);
-}
-
-// One GET /healthz on a fresh connection; false while nothing listens yet.
-static bool TryGet(int port, bool https)
-{
-    using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-    try
-    {
-        socket.Connect(IPAddress.Loopback, port);
-    }
-    catch (Exception e) when (e is SocketException or IOException)
-    {
-        // Not listening yet, or listening but not yet serving TLS.
-        return false;
-    }
-
-    Stream stream = new NetworkStream(socket, ownsSocket: false);
-    try
-    {
-        if (https)
-        {
-            var tls = new SslStream(stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
-            tls.AuthenticateAsClient("localhost");
-            stream = tls;
-        }
-
-        stream.Write("GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8);
-        var buffer = new byte[512];
-        int read = stream.Read(buffer);
-        return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("HTTP/1.1 200", StringComparison.Ordinal);
-    }
-    catch (IOException)
-    {
-        return false;
-    }
-    finally
-    {
-        stream.Dispose();
-    }
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 static double ReadRssMiB(int pid)

@@ -1,14 +1,14 @@
+#!/usr/bin/env dotnet
 // Writes src/AppHostSample/Hosting/StartupTypes.rd.xml: the generic classes dependency injection makes
 // at run time while the server starts, which a native file would build type by type (README, "Measured").
 // Run after changing services, options or endpoints, or after a .NET update: dotnet run build/startup-types.cs
 #:project ../src/AppHostSample/AppHostSample.csproj
 #:property PublishAot=false
 #:property TreatWarningsAsErrors=true
+#:include shared/LoopbackProbe.cs
 
 using System.Collections;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +24,7 @@ try
     var hosts = new HostCapture();
     using var subscription = DiagnosticListener.AllListeners.Subscribe(hosts);
 
-    int port = FreePort();
+    int port = LoopbackProbe.FreePort();
     // A background thread, so that an error below ends the script instead of waiting on the server.
     var server = new Thread(() => AppHostSample.Program.Main(["--host", "127.0.0.1", "--port", port.ToString(), "--log-level", "warning"]))
     {
@@ -79,13 +79,6 @@ static async Task WaitUntilServingAsync(HttpClient client, Thread server, TimeSp
             await Task.Delay(50); // 50 ms between attempts: a start is about ten of them
         }
     }
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 /// <summary>Keeps the host that Microsoft.Extensions.Hosting reports as built.</summary>
