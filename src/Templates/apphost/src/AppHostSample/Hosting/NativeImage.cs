@@ -22,12 +22,14 @@ internal sealed class NativeImage
     // claiming more is not one to trust.
     private const int MaxHeaders = 1024;
 
+    // The header tables are kept as the file's own rows (Elf64_Phdr, Elf64_Shdr): types of our own
+    // would each add generic code to the file for the collections that hold them.
     private readonly nint _loadBias;
-    private readonly Segment[] _segments;
+    private readonly byte[][] _segments;
     private readonly byte[][] _sections;
     private readonly byte[] _sectionNames;
 
-    private NativeImage(nint loadBias, Segment[] segments, byte[][] sections, byte[] sectionNames)
+    private NativeImage(nint loadBias, byte[][] segments, byte[][] sections, byte[] sectionNames)
     {
         _loadBias = loadBias;
         _segments = segments;
@@ -46,16 +48,7 @@ internal sealed class NativeImage
             return null;
         }
 
-        byte[][] programHeaders = Table(file, offset: U64(header, 0x20), rowSize: U16(header, 0x36), rows: U16(header, 0x38), ProgramHeaderSize);
-        var segments = new List<Segment>();
-        foreach (byte[] row in programHeaders)
-        {
-            if (U32(row, 0) == LoadableSegment)
-            {
-                segments.Add(new Segment(U64(row, 0x10), U64(row, 0x20), U64(row, 0x08), (U32(row, 4) & WritableSegment) != 0));
-            }
-        }
-
+        byte[][] segments = Table(file, offset: U64(header, 0x20), rowSize: U16(header, 0x36), rows: U16(header, 0x38), ProgramHeaderSize);
         byte[][] sections = Table(file, offset: U64(header, 0x28), rowSize: U16(header, 0x3A), rows: U16(header, 0x3C), SectionHeaderSize);
         int namesIndex = U16(header, 0x3E);
         byte[] names = namesIndex < sections.Length
@@ -65,7 +58,7 @@ internal sealed class NativeImage
         // The kernel placed the file at some address (ASLR); the distance from the entry point the
         // file names to the one the kernel used is how far everything else moved too.
         nint loadBias = (nint)GetAuxiliaryValue(EntryPointAuxiliary) - (nint)U64(header, 0x18);
-        return new NativeImage(loadBias, [.. segments], sections, names);
+        return new NativeImage(loadBias, segments, sections, names);
     }
 
     /// <returns>Where the section is in this process's memory, or null if the file has no such section.</returns>
@@ -85,21 +78,25 @@ internal sealed class NativeImage
     }
 
     /// <returns>Whether [<paramref name="start"/>, start + <paramref name="length"/>) is inside a part of the file that is mapped.</returns>
-    public bool IsMapped(nint start, int length) => Find(start, start + length) is not null;
+    public bool IsMapped(nint start, int length) => FindSegment(start, start + length) is not null;
 
     /// <returns>
     /// Where [<paramref name="start"/>, <paramref name="end"/>) lies in the file, if all of it is
     /// mapped from the file read-only: memory that is only ever read, never written.
     /// </returns>
     public long? ReadOnlyFileOffset(nint start, nint end) =>
-        Find(start, end) is { Writable: false } segment ? (long)segment.FileOffset + (start - (_loadBias + (nint)segment.Address)) : null;
+        FindSegment(start, end) is { } segment && (U32(segment, 4) & WritableSegment) == 0
+            ? (long)U64(segment, 0x08) + (start - (_loadBias + (nint)U64(segment, 0x10)))
+            : null;
 
-    private Segment? Find(nint start, nint end)
+    /// <returns>The PT_LOAD row whose bytes from the file hold all of [start, end), if any.</returns>
+    private byte[]? FindSegment(nint start, nint end)
     {
-        foreach (var segment in _segments)
+        foreach (byte[] segment in _segments)
         {
-            nint first = _loadBias + (nint)segment.Address;
-            if (start >= first && end >= start && end <= first + (nint)segment.FileSize)
+            // p_type, p_vaddr, p_filesz
+            nint first = _loadBias + (nint)U64(segment, 0x10);
+            if (U32(segment, 0) == LoadableSegment && start >= first && end >= start && end <= first + (nint)U64(segment, 0x20))
             {
                 return segment;
             }
@@ -142,17 +139,4 @@ internal sealed class NativeImage
 
     [DllImport("libc", EntryPoint = "getauxval")]
     private static extern nuint GetAuxiliaryValue(nuint type);
-
-    /// <summary>A PT_LOAD segment: the file's bytes from <c>FileOffset</c> on, mapped at <c>Address</c> from the load address.</summary>
-    /// <remarks>A class, not a struct: generic code over a new struct type would make the file larger.</remarks>
-    private sealed class Segment(ulong address, ulong fileSize, ulong fileOffset, bool writable)
-    {
-        public ulong Address { get; } = address;
-
-        public ulong FileSize { get; } = fileSize;
-
-        public ulong FileOffset { get; } = fileOffset;
-
-        public bool Writable { get; } = writable;
-    }
 }

@@ -47,6 +47,23 @@ public sealed class NativeFileTests(NativeAppFixture native) : IClassFixture<Nat
     }
 
     [Fact]
+    public async Task StartupDataIsReleasedAndNoLongerInMemory()
+    {
+        await using var app = await TestApp.StartAsync(["--cert", native.Certificates.Pfx, "--log-level", "debug"], environment: null, executable: native.NativeFile);
+        using var client = TestClients.Http2(app.Address, native.Certificates.Certificate);
+        using var response = await client.GetAsync("/healthz");
+
+        var released = app.LogEvents().Single(e => e.GetProperty("@mt").GetString()!.StartsWith("Released", StringComparison.Ordinal));
+        long length = released.GetProperty("Length").GetInt64();
+        long offset = released.GetProperty("FileOffset").GetInt64();
+
+        // The compressed type data of this app is about 1.7 MB; start-up read all of it.
+        Assert.InRange(length, 1_000_000, 4_000_000);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, ResidentPages.Count(app.Process.Id, native.NativeFile, offset, length));
+    }
+
+    [Fact]
     public async Task NativeFileRefusesBadInputWithOneLine()
     {
         await using var process = AppProcess.Start(["--cert", native.Certificates.Missing], executable: native.NativeFile);

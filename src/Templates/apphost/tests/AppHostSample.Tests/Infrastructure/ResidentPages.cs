@@ -1,0 +1,55 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace AppHostSample.Tests.Infrastructure;
+
+/// <summary>
+/// Which pages of a file another process has mapped in memory right now, read from
+/// /proc/PID/maps and /proc/PID/pagemap (proc(5)): what counts in the process's RSS.
+/// </summary>
+public static class ResidentPages
+{
+    private const ulong Present = 1UL << 63; // pagemap: the page is in memory
+
+    /// <returns>How many pages of <paramref name="file"/>'s bytes [offset, offset + length) the process has mapped in.</returns>
+    public static int Count(int pid, string file, long offset, long length)
+    {
+        // A line: "start-end perms offset dev inode path"; find the mapping that holds the range.
+        foreach (string line in File.ReadLines($"/proc/{pid}/maps"))
+        {
+            string[] fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+            if (fields.Length < 6 || fields[5].Trim() != file)
+            {
+                continue;
+            }
+
+            string[] range = fields[0].Split('-');
+            long start = long.Parse(range[0], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            long end = long.Parse(range[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            long mappedFrom = long.Parse(fields[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            if (offset >= mappedFrom && offset + length <= mappedFrom + (end - start))
+            {
+                return CountPresent(pid, start + (offset - mappedFrom), length);
+            }
+        }
+
+        throw new InvalidOperationException($"process {pid} has no mapping of {file} holding offsets {offset}-{offset + length}");
+    }
+
+    private static int CountPresent(int pid, long address, long length)
+    {
+        int page = Environment.SystemPageSize;
+        byte[] entries = new byte[length / page * sizeof(ulong)];
+        using var pagemap = File.OpenRead($"/proc/{pid}/pagemap");
+        pagemap.Position = address / page * sizeof(ulong);
+        pagemap.ReadExactly(entries);
+
+        int present = 0;
+        for (int i = 0; i < entries.Length; i += sizeof(ulong))
+        {
+            present += (BinaryPrimitives.ReadUInt64LittleEndian(entries.AsSpan(i)) & Present) != 0 ? 1 : 0;
+        }
+
+        return present;
+    }
+}
