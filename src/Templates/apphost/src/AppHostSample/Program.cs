@@ -25,7 +25,7 @@ public static class Program
         // Logging first: the server's own events, Kestrel's and every request go through this one logger.
         using var log = AppLogging.Create(options.LogLevel, options.LogFormat);
 
-        // The native runtime read its compressed type data once, before Main: 1.7 MB of RSS go back to the kernel.
+        // The native runtime read its compressed type data once, before Main: out of RSS with it (1.7 MB here).
         StartupData.Release(log);
 
         // The certificate is checked before anything listens: a bad one stops start-up with one

@@ -14,7 +14,7 @@ public sealed class NativeImageTests
     {
         var image = NativeImage.OfThisProcess()!;
 
-        nint text = image.SectionAddress(".text")!.Value;
+        nint text = image.SectionAddress(".text"u8)!.Value;
         long offset = image.ReadOnlyFileOffset(text, text + 64)!.Value;
 
         byte[] inMemory = new byte[64];
@@ -34,7 +34,7 @@ public sealed class NativeImageTests
     {
         var image = NativeImage.OfThisProcess()!;
 
-        nint data = image.SectionAddress(".data")!.Value;
+        nint data = image.SectionAddress(".data"u8)!.Value;
 
         Assert.True(image.IsMapped(data, 8));
         Assert.Null(image.ReadOnlyFileOffset(data, data + 8));
@@ -45,7 +45,16 @@ public sealed class NativeImageTests
     {
         var image = NativeImage.OfThisProcess()!;
 
-        Assert.Null(image.SectionAddress("__no_such_section"));
-        Assert.False(image.IsMapped(Marshal.AllocHGlobal(8), 8)); // the heap is not part of the file
+        nint heap = Marshal.AllocHGlobal(8);
+        try
+        {
+            Assert.Null(image.SectionAddress("__no_such_section"u8));
+            Assert.Null(image.SectionAddress(".tex"u8)); // a prefix of .text is not .text
+            Assert.False(image.IsMapped(heap, 8)); // the heap is not part of the file
+        }
+        finally
+        {
+            Marshal.FreeHGlobal(heap);
+        }
     }
 }

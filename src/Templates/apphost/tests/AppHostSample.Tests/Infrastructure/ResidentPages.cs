@@ -4,16 +4,18 @@ using System.Globalization;
 namespace AppHostSample.Tests.Infrastructure;
 
 /// <summary>
-/// Which pages of a file another process has mapped in memory right now, read from
+/// Which pages of its program file another process has mapped in memory right now, read from
 /// /proc/PID/maps and /proc/PID/pagemap (proc(5)): what counts in the process's RSS.
 /// </summary>
 public static class ResidentPages
 {
     private const ulong Present = 1UL << 63; // pagemap: the page is in memory
 
-    /// <returns>How many pages of <paramref name="file"/>'s bytes [offset, offset + length) the process has mapped in.</returns>
-    public static int Count(int pid, string file, long offset, long length)
+    /// <returns>How many pages of the process's own program file, bytes [offset, offset + length), it has mapped in.</returns>
+    public static int OfProgramFile(int pid, long offset, long length)
     {
+        // maps names the file by its resolved path, as the exe link does (not by a symlinked temp path).
+        string file = new FileInfo($"/proc/{pid}/exe").LinkTarget ?? throw new InvalidOperationException($"process {pid} has no program file");
         // A line: "start-end perms offset dev inode path"; find the mapping that holds the range.
         foreach (string line in File.ReadLines($"/proc/{pid}/maps"))
         {

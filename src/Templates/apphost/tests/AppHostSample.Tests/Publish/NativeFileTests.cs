@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using System.Text.Json;
 using AppHostSample.Tests.Infrastructure;
 
 namespace AppHostSample.Tests.Publish;
@@ -46,6 +47,7 @@ public sealed class NativeFileTests(NativeAppFixture native) : IClassFixture<Nat
         Assert.Equal(0, await app.Process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
+    // Hosting/StartupData only acts in a native file, so its test is here, with the one publish.
     [Fact]
     public async Task StartupDataIsReleasedAndNoLongerInMemory()
     {
@@ -53,14 +55,17 @@ public sealed class NativeFileTests(NativeAppFixture native) : IClassFixture<Nat
         using var client = TestClients.Http2(app.Address, native.Certificates.Certificate);
         using var response = await client.GetAsync("/healthz");
 
-        var released = app.LogEvents().Single(e => e.GetProperty("@mt").GetString()!.StartsWith("Released", StringComparison.Ordinal));
+        var released = app.LogEvents().SingleOrDefault(e => e.GetProperty("@mt").GetString()!.StartsWith("Released", StringComparison.Ordinal));
+        Assert.True(released.ValueKind == JsonValueKind.Object, "StartupData released nothing: did a .NET update change the runtime's module header?");
         long length = released.GetProperty("Length").GetInt64();
         long offset = released.GetProperty("FileOffset").GetInt64();
 
-        // The compressed type data of this app is about 1.7 MB; start-up read all of it.
-        Assert.InRange(length, 1_000_000, 4_000_000);
+        // The sample's compressed type data is 1.7 MB, and an app only adds to it. Start-up read all
+        // of it; afterwards at most the pages at either end may be back, mapped in by the kernel's
+        // fault-around (up to 64 KiB, 16 pages, around a page read next to them).
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(0, ResidentPages.Count(app.Process.Id, native.NativeFile, offset, length));
+        Assert.True(length > 1_000_000, $"released only {length} bytes");
+        Assert.InRange(ResidentPages.OfProgramFile(app.Process.Id, offset, length), 0, 32);
     }
 
     [Fact]
