@@ -43,9 +43,18 @@ internal static class StartupData
     /// <summary>Releases the data, if this is a native file that has it, and says so at Debug level.</summary>
     public static void Release(Serilog.ILogger log)
     {
-        if (TryRelease(out long fileOffset, out long length))
+        try
         {
-            log.Debug("Released {Length} bytes of start-up data at offset {FileOffset} of the native file", length, fileOffset);
+            if (TryRelease(out long fileOffset, out long length))
+            {
+                log.Debug("Released {Length} bytes of start-up data at offset {FileOffset} of the native file", length, fileOffset);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            // No /proc to read the file's headers from, or a C library without getauxval or
+            // madvise: the memory stays as it was, and the server is none the worse.
+            log.Debug("Start-up data not released: {Reason:l}", e.Message);
         }
     }
 
@@ -59,16 +68,7 @@ internal static class StartupData
             return false;
         }
 
-        NativeImage? image;
-        try
-        {
-            image = NativeImage.OfThisProcess();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false; // no /proc: nothing to find the data with
-        }
-
+        var image = NativeImage.OfThisProcess();
         if (image?.SectionAddress("__modules"u8) is not nint modules || !image.IsMapped(modules, IntPtr.Size))
         {
             return false;
