@@ -25,7 +25,7 @@ public static class Program
         // Logging first: the server's own events, Kestrel's and every request go through this one logger.
         using var log = AppLogging.Create(options.LogLevel, options.LogFormat);
 
-        // The native runtime read its compressed type data once, before Main: out of RSS with it (1.7 MB here).
+        // Before Main, the native runtime expanded its compressed type data; those 1.7 MB of the file need not stay in memory.
         StartupData.Release(log);
 
         // The certificate is checked before anything listens: a bad one stops start-up with one

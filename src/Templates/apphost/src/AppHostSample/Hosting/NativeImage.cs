@@ -44,7 +44,7 @@ internal sealed class NativeImage
     private const nuint EntryPointAuxiliary = 9; // AT_ENTRY
     private const nuint ProgramHeadersAuxiliary = 3; // AT_PHDR
 
-    // Far above what a linker writes (this app's file has 38 sections and 13 segments); a file
+    // Far above what a linker writes (this app's file has 38 sections and 14 program headers); a file
     // claiming more is not one to trust. Section names are a few hundred bytes.
     private const int MaxRows = 1024;
     private const int MaxSectionNames = 64 * 1024;
