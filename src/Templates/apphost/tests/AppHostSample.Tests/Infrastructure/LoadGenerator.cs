@@ -86,13 +86,13 @@ public sealed class LoadGenerator : IAsyncDisposable
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = TimeSpan.FromSeconds(30),
         };
-        bool retry = false;
+        // Whether the last GET is being sent again: a request is resent once, never twice.
+        bool resending = false;
         while (!_stop.IsCancellationRequested && Succeeded < MaxRequests)
         {
             try
             {
                 using var response = await client.GetAsync(path, _stop.Token);
-                retry = false;
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     Interlocked.Increment(ref _succeeded);
@@ -106,18 +106,20 @@ public sealed class LoadGenerator : IAsyncDisposable
             {
                 return;
             }
-            catch (HttpRequestException e) when (_retryGracefulClose && !retry && e.InnerException is HttpProtocolException { ErrorCode: NoError })
+            catch (HttpRequestException e) when (_retryGracefulClose && !resending && e.InnerException is HttpProtocolException { ErrorCode: NoError })
             {
                 // GOAWAY with NO_ERROR, then the connection closed before this stream had an answer:
                 // the server never started it (it finishes every stream it started before closing).
                 Interlocked.Increment(ref _retried);
-                retry = true;
+                resending = true;
+                continue;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                retry = false;
                 Fail($"{version}: {e.GetType().Name}: {e.Message} {e.InnerException?.Message}");
             }
+
+            resending = false;
         }
     }
 
