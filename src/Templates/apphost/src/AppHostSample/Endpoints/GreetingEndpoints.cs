@@ -11,14 +11,16 @@ internal static class GreetingEndpoints
     // Longer than any real name; the bound keeps every response small whatever the client sends.
     private const int MaxNameLength = 100;
 
-    public static IEndpointRouteBuilder MapGreeting(this IEndpointRouteBuilder endpoints)
+    /// <param name="endpoints">Where to map <c>/api/greeting</c>.</param>
+    /// <param name="word">The greeting's first word: --greeting.</param>
+    public static IEndpointRouteBuilder MapGreeting(this IEndpointRouteBuilder endpoints, string word)
     {
-        endpoints.MapGet("/api/greeting", (string? name) => Greet(name));
-        endpoints.MapPost("/api/greeting", (GreetingRequest request) => Greet(request.Name));
+        endpoints.MapGet("/api/greeting", (string? name) => Greet(word, name));
+        endpoints.MapPost("/api/greeting", (GreetingRequest request) => Greet(word, request.Name));
         return endpoints;
     }
 
-    private static Results<Ok<Greeting>, BadRequest<string>> Greet(string? name)
+    private static Results<Ok<Greeting>, BadRequest<string>> Greet(string word, string? name)
     {
         if (name is { Length: > MaxNameLength })
         {
@@ -26,6 +28,6 @@ internal static class GreetingEndpoints
         }
 
         string who = string.IsNullOrWhiteSpace(name) ? "world" : name.Trim();
-        return TypedResults.Ok(new Greeting($"Hello, {who}!", DateTimeOffset.UtcNow));
+        return TypedResults.Ok(new Greeting($"{word}, {who}!", DateTimeOffset.UtcNow));
     }
 }

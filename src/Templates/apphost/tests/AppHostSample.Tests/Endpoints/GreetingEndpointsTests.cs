@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using AppHost.Testing;
 using AppHostSample.Tests.Infrastructure;
 
 namespace AppHostSample.Tests.Endpoints;
@@ -11,7 +12,7 @@ public sealed class GreetingEndpointsTests(HttpsServerFixture server) : IClassFi
     [Fact]
     public async Task GetGreetsByName()
     {
-        using var client = TestClients.Http2(server.App.Address, server.Certificates.Certificate);
+        using var client = server.Http2();
 
         using var response = await client.GetAsync("/api/greeting?name=Ada");
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -24,7 +25,7 @@ public sealed class GreetingEndpointsTests(HttpsServerFixture server) : IClassFi
     [Fact]
     public async Task GetWithoutNameGreetsTheWorld()
     {
-        using var client = TestClients.Http2(server.App.Address, server.Certificates.Certificate);
+        using var client = server.Http2();
 
         var body = await client.GetFromJsonAsync<JsonElement>("/api/greeting");
 
@@ -34,7 +35,7 @@ public sealed class GreetingEndpointsTests(HttpsServerFixture server) : IClassFi
     [Fact]
     public async Task PostReadsJsonBody()
     {
-        using var client = TestClients.Http2(server.App.Address, server.Certificates.Certificate);
+        using var client = server.Http2();
 
         using var response = await client.PostAsync("/api/greeting", new StringContent("""{"name":"Grace"}""", System.Text.Encoding.UTF8, "application/json"));
         var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
@@ -46,7 +47,7 @@ public sealed class GreetingEndpointsTests(HttpsServerFixture server) : IClassFi
     [Fact]
     public async Task MalformedJsonIsBadRequest()
     {
-        using var client = TestClients.Http2(server.App.Address, server.Certificates.Certificate);
+        using var client = server.Http2();
 
         using var response = await client.PostAsync("/api/greeting", new StringContent("{name:", System.Text.Encoding.UTF8, "application/json"));
 
@@ -56,10 +57,21 @@ public sealed class GreetingEndpointsTests(HttpsServerFixture server) : IClassFi
     [Fact]
     public async Task OverlongNameIsBadRequest()
     {
-        using var client = TestClients.Http2(server.App.Address, server.Certificates.Certificate);
+        using var client = server.Http2();
 
         using var response = await client.GetAsync("/api/greeting?name=" + new string('a', 101));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task GreetingWordIsTheAppsOwnOption()
+    {
+        await using var app = await RunningApp.StartAsync(HttpsServerFixture.App, "--greeting", "Hej");
+        using var client = TestClients.Http11(app.Address);
+
+        var body = await client.GetFromJsonAsync<JsonElement>("/api/greeting?name=Ada");
+
+        Assert.Equal("Hej, Ada!", body.GetProperty("message").GetString());
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using AppHostSample.Endpoints;
+using AppHost.Testing;
 using AppHostSample.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -13,7 +14,7 @@ public sealed class HealthEndpointsTests
     [Fact]
     public async Task HealthIsOkWhileServing()
     {
-        await using var app = await TestApp.StartAsync();
+        await using var app = await RunningApp.StartAsync(HttpsServerFixture.App);
         using var client = TestClients.Http11(app.Address);
 
         using var response = await client.GetAsync("/healthz");

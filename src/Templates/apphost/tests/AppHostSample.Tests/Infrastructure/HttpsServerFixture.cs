@@ -1,17 +1,24 @@
+using AppHost.Testing;
+
 namespace AppHostSample.Tests.Infrastructure;
 
-/// <summary>One HTTPS server (a .pfx certificate) shared by the tests of a class.</summary>
+/// <summary>One HTTPS server, with a throwaway certificate, shared by the tests of a class.</summary>
 public sealed class HttpsServerFixture : IAsyncLifetime
 {
-    public TestCertificates Certificates { get; } = new();
+    /// <summary>The app built beside the tests.</summary>
+    public static readonly string App = RunningApp.Built("apphostsample");
 
-    public TestApp App { get; private set; } = null!;
+    public TestCertificate Certificate { get; } = new();
 
-    public async Task InitializeAsync() => App = await TestApp.StartAsync("--cert", Certificates.Pfx);
+    public RunningApp Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await RunningApp.StartAsync(App, "--cert", Certificate.Pfx);
+
+    public HttpClient Http2() => TestClients.Http2(Server.Address, Certificate.Certificate);
 
     public async Task DisposeAsync()
     {
-        await App.DisposeAsync();
-        Certificates.Dispose();
+        await Server.DisposeAsync();
+        Certificate.Dispose();
     }
 }

@@ -1,0 +1,64 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
+namespace AppHost.CommandLine;
+
+/// <summary>
+/// Creates options that may also be set by an environment variable named after the app and the
+/// option, for example <c>--port</c> and <c>SHOP_PORT</c>. The command line wins.
+/// </summary>
+internal static class EnvironmentOption
+{
+    public static Option<T> Create<T>(AppIdentity app, string name, string description, T defaultValue, ValueSyntax<T> syntax)
+    {
+        string variable = app.VariableFor(name);
+        return new Option<T>(name)
+        {
+            Description = $"{description} [env: {variable}]",
+            HelpName = syntax.HelpName,
+            DefaultValueFactory = result => FromEnvironment(result, variable, defaultValue, syntax),
+            CustomParser = result => result.Tokens.Count == 0
+                ? FromEnvironment(result, variable, defaultValue, syntax)
+                : Parse(result, $"{name} '{result.Tokens[0].Value}'", result.Tokens[0].Value, syntax),
+        };
+    }
+
+    /// <summary>
+    /// A repeatable option (<c>--host-name a --host-name b</c>); its variable holds the values
+    /// separated by commas (<c>SHOP_HOST_NAME=a,b</c>).
+    /// </summary>
+    public static Option<string[]> CreateList(AppIdentity app, string name, string description, ValueSyntax<string> syntax)
+    {
+        string variable = app.VariableFor(name);
+        return new Option<string[]>(name)
+        {
+            Description = $"{description} [env: {variable}, comma-separated]",
+            HelpName = syntax.HelpName,
+            AllowMultipleArgumentsPerToken = false,
+            DefaultValueFactory = result => ParseAll(result, variable, (Environment.GetEnvironmentVariable(variable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), syntax),
+            CustomParser = result => result.Tokens.Count == 0
+                ? ParseAll(result, variable, (Environment.GetEnvironmentVariable(variable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), syntax)
+                : ParseAll(result, name, [.. result.Tokens.Select(t => t.Value)], syntax),
+        };
+    }
+
+    private static T FromEnvironment<T>(ArgumentResult result, string variable, T defaultValue, ValueSyntax<T> syntax)
+    {
+        string? text = Environment.GetEnvironmentVariable(variable);
+        return string.IsNullOrEmpty(text) ? defaultValue : Parse(result, $"{variable}='{text}'", text, syntax);
+    }
+
+    private static string[] ParseAll(ArgumentResult result, string source, string[] texts, ValueSyntax<string> syntax) =>
+        [.. texts.Select(text => Parse(result, $"{source} '{text}'", text, syntax))];
+
+    private static T Parse<T>(ArgumentResult result, string source, string text, ValueSyntax<T> syntax)
+    {
+        if (syntax.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        result.AddError($"{source} is not valid: expected {syntax.Expected}");
+        return default!;
+    }
+}

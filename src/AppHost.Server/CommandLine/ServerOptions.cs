@@ -1,0 +1,66 @@
+using System.CommandLine;
+using System.Net;
+using Serilog.Events;
+
+namespace AppHost;
+
+/// <summary>
+/// Everything the command line decides, already validated: the standard options of every AppHost
+/// server, and through <see cref="GetValue{T}"/> the app's own. Defaults are those of <c>--help</c>.
+/// </summary>
+public sealed record ServerOptions
+{
+    /// <summary>The app's name: its native file, the host's application name, and (in upper case) the prefix of its environment variables.</summary>
+    /// <remarks>Defaults to "app"; <see cref="ServerCommand.Run"/> sets the name it was given.</remarks>
+    public string AppName { get; init; } = "app";
+
+    /// <summary>The address to listen on.</summary>
+    /// <remarks>Defaults to null: every interface, IPv4 and IPv6.</remarks>
+    public IPAddress? Host { get; init; }
+
+    /// <summary>The TCP port to listen on; 0 lets the system pick a free one.</summary>
+    /// <remarks>Defaults to 8080.</remarks>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>A plain HTTP port that answers every request with a redirect (308) to HTTPS.</summary>
+    /// <remarks>Defaults to null: no redirect listener. Needs <see cref="Certificate"/>.</remarks>
+    public int? HttpPort { get; init; }
+
+    /// <summary>The host names requests may be addressed to; others get 400 (stops DNS rebinding and Host header abuse).</summary>
+    /// <remarks>Defaults to empty: every host name is accepted.</remarks>
+    public IReadOnlyList<string> HostNames { get; init; } = [];
+
+    /// <summary>The HTTPS certificate.</summary>
+    /// <remarks>Defaults to null: plain HTTP/1.1, for development or behind a TLS-terminating balancer.</remarks>
+    public CertificateFiles? Certificate { get; init; }
+
+    /// <summary>The least important log events written.</summary>
+    /// <remarks>Defaults to <see cref="LogEventLevel.Information"/>.</remarks>
+    public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+
+    /// <summary>How log events are written.</summary>
+    /// <remarks>The command line defaults it to text on a terminal and JSON when standard output is redirected.</remarks>
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
+
+    /// <summary>How long in-flight requests may run on after a stop signal.</summary>
+    /// <remarks>Defaults to 30 seconds: longer than almost any request, shorter than systemd's 90 s stop timeout.</remarks>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most connections open at once; further ones are refused until some close.</summary>
+    /// <remarks>
+    /// Defaults to 10,000: far above a small site's load. Under a slow attack each TLS connection costs
+    /// 100-150 KiB, so the cap bounds that to 1-1.5 GB; machines with less to spare lower it.
+    /// </remarks>
+    public int MaxConnections { get; init; } = 10_000;
+
+    /// <summary>The parsed command line, for the app's own options.</summary>
+    internal ParseResult? Parsed { get; init; }
+
+    /// <summary>The value of one of the app's own options, as passed to <see cref="ServerCommand.Run"/>.</summary>
+    /// <typeparam name="T">The option's value type.</typeparam>
+    /// <param name="option">The option.</param>
+    /// <returns>The value given on the command line, or the option's default.</returns>
+    /// <exception cref="InvalidOperationException">These options did not come from a command line.</exception>
+    public T? GetValue<T>(Option<T> option) =>
+        Parsed is { } parsed ? parsed.GetValue(option) : throw new InvalidOperationException("these options were not parsed from a command line");
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+
+namespace AppHost.CommandLine;
+
+/// <summary>The options every AppHost server has, with their environment variables and the checks that span several of them.</summary>
+internal sealed class StandardOptions
+{
+    private readonly AppIdentity _app;
+    private readonly Option<int> _port;
+    private readonly Option<System.Net.IPAddress?> _host;
+    private readonly Option<int?> _httpPort;
+    private readonly Option<string[]> _hostNames;
+    private readonly Option<string?> _cert;
+    private readonly Option<string?> _key;
+    private readonly Option<string?> _passwordFile;
+    private readonly Option<Serilog.Events.LogEventLevel> _logLevel;
+    private readonly Option<LogFormat?> _logFormat;
+    private readonly Option<int> _shutdownTimeout;
+    private readonly Option<int> _maxConnections;
+
+    public StandardOptions(AppIdentity app)
+    {
+        _app = app;
+        // The defaults live in ServerOptions, with their documentation.
+        var defaults = new ServerOptions();
+        _port = EnvironmentOption.Create(app, "--port", "TCP port to listen on.", defaults.Port, ValueSyntax.Port);
+        _host = EnvironmentOption.Create(app, "--host", "Address to listen on. Default: every interface, IPv4 and IPv6.", null, ValueSyntax.Address);
+        _httpPort = EnvironmentOption.Create(app, "--http-port", "Plain HTTP port that redirects every request to HTTPS (308). Needs --cert.", defaults.HttpPort, ValueSyntax.RedirectPort);
+        _hostNames = EnvironmentOption.CreateList(app, "--host-name", "Host name requests must be addressed to (repeatable); others get 400. Default: any.", ValueSyntax.HostName);
+        _cert = EnvironmentOption.Create(app, "--cert", "HTTPS certificate: a .pfx/.p12 file, or a PEM file with its chain plus --key.", null, ValueSyntax.FilePath);
+        _key = EnvironmentOption.Create(app, "--key", "Private key (PEM) of a PEM certificate.", null, ValueSyntax.FilePath);
+        _passwordFile = EnvironmentOption.Create(app, "--cert-password-file",
+            $"File holding the password of the .pfx or of an encrypted key; or set {PasswordVariable}.", null, ValueSyntax.FilePath);
+        _logLevel = EnvironmentOption.Create(app, "--log-level", "Least important events logged.", defaults.LogLevel, ValueSyntax.LogLevel);
+        _logFormat = EnvironmentOption.Create(app, "--log-format", "text or json. Default: text on a terminal, json otherwise.", null, ValueSyntax.LogFormat);
+        _shutdownTimeout = EnvironmentOption.Create(app, "--shutdown-timeout", "Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.",
+            (int)defaults.ShutdownTimeout.TotalSeconds, ValueSyntax.Seconds);
+        _maxConnections = EnvironmentOption.Create(app, "--max-connections", "Most connections open at once.", defaults.MaxConnections, ValueSyntax.ConnectionCount);
+    }
+
+    /// <summary>The variable a password may come from instead of a file (never the command line, where ps shows it).</summary>
+    private string PasswordVariable => _app.EnvironmentPrefix + "CERT_PASSWORD";
+
+    public void AddTo(RootCommand command)
+    {
+        foreach (Option option in (Option[])[_port, _host, _httpPort, _hostNames, _cert, _key, _passwordFile, _logLevel, _logFormat, _shutdownTimeout, _maxConnections])
+        {
+            command.Options.Add(option);
+        }
+
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(_cert) is null && (result.GetValue(_key) ?? result.GetValue(_passwordFile)) is not null)
+            {
+                result.AddError("--key and --cert-password-file belong to a certificate: add --cert FILE");
+            }
+
+            if (result.GetValue(_httpPort) is int redirect && result.GetValue(_cert) is null)
+            {
+                result.AddError($"--http-port {redirect} redirects to HTTPS, which needs a certificate: add --cert FILE");
+            }
+            else if (result.GetValue(_httpPort) is int same && same == result.GetValue(_port))
+            {
+                result.AddError($"--http-port {same} is also --port; choose another port for the redirect");
+            }
+        });
+    }
+
+    public ServerOptions Read(ParseResult parsed) => new()
+    {
+        AppName = _app.Name,
+        Port = parsed.GetValue(_port),
+        Host = parsed.GetValue(_host),
+        HttpPort = parsed.GetValue(_httpPort),
+        HostNames = parsed.GetValue(_hostNames) ?? [],
+        Certificate = parsed.GetValue(_cert) is { } certPath
+            ? new CertificateFiles(certPath, parsed.GetValue(_key), parsed.GetValue(_passwordFile)) { PasswordVariable = PasswordVariable }
+            : null,
+        LogLevel = parsed.GetValue(_logLevel),
+        LogFormat = parsed.GetValue(_logFormat) ?? (Console.IsOutputRedirected ? LogFormat.Json : LogFormat.Text),
+        ShutdownTimeout = TimeSpan.FromSeconds(parsed.GetValue(_shutdownTimeout)),
+        MaxConnections = parsed.GetValue(_maxConnections),
+        Parsed = parsed,
+    };
+}

@@ -1,0 +1,99 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Serilog.Events;
+
+namespace AppHost.CommandLine;
+
+/// <summary>Parses an option's text, the same way whether it came from the command line or the environment.</summary>
+internal delegate bool TryParse<T>(string text, [MaybeNullWhen(false)] out T value);
+
+/// <summary>How one kind of option value is written, and what an error message says is expected.</summary>
+/// <param name="HelpName">Stands for the value in --help, for example "port" in "--port &lt;port&gt;".</param>
+/// <param name="Expected">Completes "expected ...", for example "a port number from 0 to 65535".</param>
+/// <param name="TryParse">Reads the text; false when it is not valid.</param>
+internal sealed record ValueSyntax<T>(string HelpName, string Expected, TryParse<T> TryParse);
+
+/// <summary>The value syntaxes of the server's options.</summary>
+internal static partial class ValueSyntax
+{
+    public static readonly ValueSyntax<int?> RedirectPort = new(
+        "port",
+        "a port number from 1 to 65535",
+        (string text, out int? port) =>
+        {
+            port = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value is >= 1 and <= IPEndPoint.MaxPort ? value : null;
+            return port is not null;
+        });
+
+    public static readonly ValueSyntax<int> Port = new(
+        "port",
+        "a port number from 0 to 65535 (0 picks a free port)",
+        (string text, out int port) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= IPEndPoint.MaxPort);
+
+    public static readonly ValueSyntax<IPAddress?> Address = new(
+        "address",
+        "an IP address such as 127.0.0.1 or ::1, or 'localhost'",
+        (string text, out IPAddress? address) =>
+        {
+            // 'localhost' means the IPv4 loopback, so the server is reachable only from this machine.
+            address = text.Equals("localhost", StringComparison.OrdinalIgnoreCase) ? IPAddress.Loopback
+                : IPAddress.TryParse(text, out var parsed) ? parsed
+                : null;
+            return address is not null;
+        });
+
+    public static readonly ValueSyntax<string> HostName = new(
+        "name",
+        "a host name such as example.com or *.example.com, or an IP address",
+        (string text, [MaybeNullWhen(false)] out string name) =>
+        {
+            name = text.ToLowerInvariant();
+            // DNS names are at most 253 characters; an optional leading "*." allows every subdomain.
+            return text.Length <= 253 && (IPAddress.TryParse(text, out _) || HostNamePattern().IsMatch(text));
+        });
+
+    public static readonly ValueSyntax<string?> FilePath = new(
+        "file",
+        "a file path",
+        (string text, out string? path) =>
+        {
+            path = text;
+            return text.Length > 0;
+        });
+
+    // An hour: beyond that a "graceful" stop is a hung one.
+    public static readonly ValueSyntax<int> Seconds = new(
+        "seconds",
+        "a whole number of seconds from 0 to 3600",
+        (string text, out int seconds) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out seconds) && seconds <= 3600);
+
+    // A million connections is past what one process's descriptors and memory serve.
+    public static readonly ValueSyntax<int> ConnectionCount = new(
+        "count",
+        "a whole number from 1 to 1000000",
+        (string text, out int count) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count is >= 1 and <= 1_000_000);
+
+    public static readonly ValueSyntax<LogEventLevel> LogLevel = new(
+        "level",
+        "one of verbose, debug, information, warning, error, fatal",
+        (string text, out LogEventLevel level) => Enum.TryParse(text, ignoreCase: true, out level) && Enum.IsDefined(level) && !char.IsAsciiDigit(text[0]));
+
+    public static readonly ValueSyntax<LogFormat?> LogFormat = new(
+        "format",
+        "text or json",
+        (string text, out LogFormat? format) =>
+        {
+            format = text.ToLowerInvariant() switch
+            {
+                "text" => AppHost.LogFormat.Text,
+                "json" => AppHost.LogFormat.Json,
+                _ => null,
+            };
+            return format is not null;
+        });
+
+    [GeneratedRegex(@"^(\*\.)?[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*$")]
+    private static partial Regex HostNamePattern();
+}

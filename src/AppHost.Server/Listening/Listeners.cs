@@ -1,0 +1,54 @@
+using System.Net;
+using AppHost.Listening;
+using AppHost.Systemd;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace AppHost;
+
+/// <summary>Where the server listens, and with which protocols.</summary>
+public static class Listeners
+{
+    /// <summary>
+    /// Listens on the sockets systemd passed in, if any, else on <c>--host</c>, <c>--port</c> and
+    /// <c>--http-port</c>. With a certificate the main listener serves HTTPS (TLS 1.2 and 1.3, HTTP/2
+    /// and HTTP/1.1 by ALPN); the plain HTTP listener and a server without one speak HTTP/1.1.
+    /// </summary>
+    /// <param name="kestrel">The server to configure.</param>
+    /// <param name="options">--host, --port and --http-port.</param>
+    /// <param name="serviceManager">The sockets systemd passed: a socket named "http" is the redirect listener, "https" (or an unnamed one) the server itself.</param>
+    /// <param name="tls">The certificate in service, or null for plain HTTP.</param>
+    public static void ListenAppHost(this KestrelServerOptions kestrel, ServerOptions options, ServiceManager serviceManager, ServerTls? tls)
+    {
+        Action<ListenOptions> main = tls is null ? PlainHttp : listen => TlsSettings.UseHttps(listen, () => tls.Current);
+        if (serviceManager.Sockets.Count > 0)
+        {
+            foreach (var socket in serviceManager.Sockets)
+            {
+                kestrel.ListenHandle((ulong)socket.Descriptor, socket.Name == "http" ? PlainHttp : main);
+            }
+
+            return;
+        }
+
+        Listen(kestrel, options.Host, options.Port, main);
+        if (options.HttpPort is int httpPort)
+        {
+            Listen(kestrel, options.Host, httpPort, PlainHttp);
+        }
+    }
+
+    // HTTP/2 needs TLS to be negotiated (by ALPN), so a plain listener speaks HTTP/1.1 only.
+    private static void PlainHttp(ListenOptions listen) => listen.Protocols = HttpProtocols.Http1;
+
+    private static void Listen(KestrelServerOptions kestrel, IPAddress? host, int port, Action<ListenOptions> configure)
+    {
+        if (host is null)
+        {
+            kestrel.ListenAnyIP(port, configure);
+        }
+        else
+        {
+            kestrel.Listen(host, port, configure);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using AppHost.Certificates;
+using AppHost.Systemd;
+using Microsoft.AspNetCore.Builder;
+
+namespace AppHost.Running;
+
+/// <summary>The start-up lines operators look for: where the server listens, and with what.</summary>
+internal static class StartupReport
+{
+    public static void Write(Serilog.ILogger log, WebApplication app, ServerCertificate? certificate, IReadOnlyList<InheritedSocket> inherited)
+    {
+        if (inherited.Count > 0)
+        {
+            log.Information("Serving on {Count} sockets passed by systemd ({Names:l})", inherited.Count, string.Join(", ", inherited.Select(s => s.Name)));
+        }
+
+        string addresses = string.Join(", ", app.Urls);
+        if (certificate is null)
+        {
+            log.Information("Listening on {Addresses:l} (TLS off, HTTP/2 off)", addresses);
+            log.Warning("No certificate: serving plain HTTP. Use this for development or behind a TLS-terminating load balancer; give --cert for HTTPS and HTTP/2");
+            return;
+        }
+
+        string redirect = app.Urls.Any(url => url.StartsWith("http://", StringComparison.Ordinal)) ? "; plain HTTP redirects to HTTPS" : "";
+        log.Information("Listening on {Addresses:l} (TLS on, HTTP/2 on{Redirect:l})", addresses, redirect);
+        log.Information("Certificate {Subject:l}, SHA-256 {Fingerprint:l}, expires {NotAfter:yyyy-MM-dd}",
+            certificate.Leaf.Subject, certificate.Fingerprint, certificate.Leaf.NotAfter.ToUniversalTime());
+    }
+}

@@ -1,7 +1,0 @@
-namespace AppHostSample.Cli;
-
-/// <summary>Where the HTTPS certificate comes from. Holds paths only, never the password itself.</summary>
-/// <param name="CertificatePath">A .pfx/.p12 file, or a PEM file with the certificate and its chain.</param>
-/// <param name="KeyPath">The PEM private key of a PEM certificate; null when the key is inside the certificate file.</param>
-/// <param name="PasswordFile">A file whose first line is the password of the .pfx or of an encrypted PEM key.</param>
-internal sealed record CertificateFiles(string CertificatePath, string? KeyPath, string? PasswordFile);

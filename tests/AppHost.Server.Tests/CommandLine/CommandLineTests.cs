@@ -1,0 +1,104 @@
+using AppHost.Server.Tests.Infrastructure;
+
+namespace AppHost.Server.Tests.CommandLine;
+
+/// <summary>A wrong command line gets exit code 2 and one line naming the problem; --help and --version work.</summary>
+public sealed class CommandLineTests
+{
+    private const int Usage = 2;
+
+    [Fact]
+    public async Task UnknownOptionIsNamed()
+    {
+        var run = await AppExit.RunAsync("--frobnicate");
+        run.AssertOneLineError(Usage, "--frobnicate", "--help");
+    }
+
+    [Theory]
+    [InlineData("70000")]
+    [InlineData("-1")]
+    [InlineData("http")]
+    public async Task PortOutsideItsRangeIsRefusedWithTheRange(string port)
+    {
+        var run = await AppExit.RunAsync("--port", port);
+        run.AssertOneLineError(Usage, $"--port '{port}'", "0 to 65535");
+    }
+
+    [Fact]
+    public async Task OptionWithoutItsValueIsRefused()
+    {
+        var run = await AppExit.RunAsync("--port");
+        run.AssertOneLineError(Usage, "--port");
+    }
+
+    [Fact]
+    public async Task HostThatIsNotAnAddressIsRefused()
+    {
+        var run = await AppExit.RunAsync("--host", "example.com");
+        run.AssertOneLineError(Usage, "--host 'example.com'", "IP address");
+    }
+
+    [Theory]
+    [InlineData("--log-level", "loud", "verbose, debug, information")]
+    [InlineData("--log-format", "xml", "text or json")]
+    [InlineData("--shutdown-timeout", "soon", "seconds")]
+    [InlineData("--max-connections", "0", "1 to 1000000")]
+    public async Task MalformedValueIsRefusedWithWhatIsExpected(string option, string value, string expected)
+    {
+        var run = await AppExit.RunAsync(option, value);
+        run.AssertOneLineError(Usage, $"{option} '{value}'", expected);
+    }
+
+    [Theory]
+    [InlineData("--key")]
+    [InlineData("--cert-password-file")]
+    public async Task CertificateOptionWithoutCertificateIsRefused(string option)
+    {
+        var run = await AppExit.RunAsync(option, "some.file");
+        run.AssertOneLineError(Usage, "add --cert");
+    }
+
+    [Fact]
+    public async Task RedirectPortWithoutCertificateIsRefused()
+    {
+        var run = await AppExit.RunAsync("--http-port", "8081");
+        run.AssertOneLineError(Usage, "--http-port 8081 redirects to HTTPS", "add --cert");
+    }
+
+    [Fact]
+    public async Task HostNameThatIsNotOneIsRefused()
+    {
+        var run = await AppExit.RunAsync("--host-name", "bad name!");
+        run.AssertOneLineError(Usage, "--host-name 'bad name!'", "host name");
+    }
+
+    [Fact]
+    public async Task MalformedEnvironmentVariableIsNamed()
+    {
+        var run = await AppExit.RunAsync([], new Dictionary<string, string> { ["APPHOSTSAMPLE_PORT"] = "eighty" });
+        run.AssertOneLineError(Usage, "APPHOSTSAMPLE_PORT='eighty'", "0 to 65535");
+    }
+
+    [Fact]
+    public async Task HelpListsEveryOptionWithItsEnvironmentVariable()
+    {
+        var run = await AppExit.RunAsync("--help");
+
+        Assert.Equal(0, run.ExitCode);
+        string help = string.Join('\n', run.StandardOutput);
+        foreach (string option in new[] { "port", "host", "http-port", "host-name", "cert", "key", "cert-password-file", "log-level", "log-format", "shutdown-timeout", "max-connections" })
+        {
+            Assert.Contains($"--{option}", help);
+            Assert.Contains($"APPHOSTSAMPLE_{option.Replace('-', '_').ToUpperInvariant()}", help);
+        }
+    }
+
+    [Fact]
+    public async Task VersionIsPrinted()
+    {
+        var run = await AppExit.RunAsync("--version");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.StartsWith("1.0.0", Assert.Single(run.StandardOutput, l => l.Length > 0));
+    }
+}

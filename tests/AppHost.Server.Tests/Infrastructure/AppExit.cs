@@ -1,0 +1,38 @@
+namespace AppHost.Server.Tests.Infrastructure;
+
+/// <summary>How a run of the app that was expected to end by itself ended.</summary>
+public sealed record AppExit(int ExitCode, IReadOnlyList<string> StandardOutput, IReadOnlyList<string> StandardError)
+{
+    /// <summary>Generous, for a loaded CI machine; refusing bad input takes well under a second.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs the app with <paramref name="args"/> until it exits by itself.</summary>
+    public static async Task<AppExit> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        await using var process = SampleApp.Start(args, environment);
+        int exitCode = await process.WaitForExitAsync(Timeout);
+        return new AppExit(exitCode, process.StandardOutput, process.StandardError);
+    }
+
+    public static Task<AppExit> RunAsync(params string[] args) => RunAsync(args, environment: null);
+
+    /// <summary>
+    /// Asserts the contract for bad input: the given exit code, and exactly one line on stderr that
+    /// starts with "error: ", says each of <paramref name="fragments"/>, and holds no stack trace.
+    /// </summary>
+    public void AssertOneLineError(int exitCode, params string[] fragments)
+    {
+        string[] lines = [.. StandardError.Where(l => l.Length > 0)];
+        Assert.True(lines.Length == 1, $"expected one line on stderr, got {lines.Length}:\n{string.Join('\n', lines)}");
+        string line = lines[0];
+        Assert.StartsWith("error: ", line);
+        foreach (string fragment in fragments)
+        {
+            Assert.Contains(fragment, line);
+        }
+
+        Assert.DoesNotContain("Exception", line);
+        Assert.DoesNotContain(StandardOutput.Concat(StandardError), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        Assert.Equal(exitCode, ExitCode);
+    }
+}
