@@ -18,13 +18,13 @@ internal sealed class StandardOptions
     private readonly Option<int> _shutdownTimeout;
     private readonly Option<int> _maxConnections;
 
-    public StandardOptions(AppIdentity app)
+    /// <param name="app">Names the environment variables.</param>
+    /// <param name="defaults">The app's defaults; ServerOptions documents the package's own.</param>
+    public StandardOptions(AppIdentity app, ServerOptions defaults)
     {
         _app = app;
-        // The defaults live in ServerOptions, with their documentation.
-        var defaults = new ServerOptions();
         _port = EnvironmentOption.Create(app, "--port", "TCP port to listen on.", defaults.Port, ValueSyntax.Port);
-        _host = EnvironmentOption.Create(app, "--host", "Address to listen on. Default: every interface, IPv4 and IPv6.", null, ValueSyntax.Address);
+        _host = EnvironmentOption.Create(app, "--host", "Address to listen on. Default: every interface, IPv4 and IPv6.", defaults.Host, ValueSyntax.Address);
         _httpPort = EnvironmentOption.Create(app, "--http-port", "Plain HTTP port that redirects every request to HTTPS (308). Needs --cert.", defaults.HttpPort, ValueSyntax.RedirectPort);
         _hostNames = EnvironmentOption.CreateList(app, "--host-name", "Host name requests must be addressed to (repeatable); others get 400. Default: any.", ValueSyntax.HostName);
         _cert = EnvironmentOption.Create(app, "--cert", "HTTPS certificate: a .pfx/.p12 file, or a PEM file with its chain plus --key.", null, ValueSyntax.FilePath);

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Runtime.InteropServices;
 using AppHost.Cli.Tests.Infrastructure;
 
@@ -5,7 +6,8 @@ namespace AppHost.Cli.Tests.Shipping;
 
 /// <summary>
 /// The root publish script builds what AppHost ships: the template package, the tool package
-/// (installable with dotnet tool install), and apphost as one native file that works.
+/// (installable with dotnet tool install), the AppHost.Server and AppHost.Testing packages, and
+/// apphost as one native file that works.
 /// </summary>
 [Collection(RepositoryBuildCollection.Name)]
 public sealed class ShippingTests : IDisposable
@@ -14,7 +16,7 @@ public sealed class ShippingTests : IDisposable
     private readonly TempDirectory _directory = new();
 
     [Fact]
-    public async Task PublishScriptShipsBothPackagesAndAWorkingNativeTool()
+    public async Task PublishScriptShipsThePackagesAndAWorkingNativeTool()
     {
         if (OperatingSystem.IsWindows())
         {
@@ -27,7 +29,19 @@ public sealed class ShippingTests : IDisposable
 
         string packages = Path.Combine(artifacts, "packages");
         Assert.Single(Directory.GetFiles(packages, "AppHost.Templates.*.nupkg"));
-        Assert.Single(Directory.GetFiles(packages, "apphost.*.nupkg"));
+        Assert.Single(Directory.GetFiles(packages, "apphost.0*.nupkg"));
+        Assert.Single(Directory.GetFiles(packages, "AppHost.Testing.*.nupkg"));
+        using (var server = ZipFile.OpenRead(Assert.Single(Directory.GetFiles(packages, "AppHost.Server.*.nupkg"))))
+        {
+            // The library with its XML docs, its readme, and the build files that tune an app's native file.
+            string[] entries = [.. server.Entries.Select(e => e.FullName)];
+            Assert.Contains("lib/net10.0/AppHost.Server.dll", entries);
+            Assert.Contains("lib/net10.0/AppHost.Server.xml", entries);
+            Assert.Contains("README.md", entries);
+            Assert.Contains("buildTransitive/AppHost.Server.props", entries);
+            Assert.Contains("buildTransitive/StartupTypes.rd.xml", entries);
+            Assert.Contains("buildTransitive/StartupOrder.txt", entries);
+        }
 
         string native = Path.Combine(artifacts, "publish", RuntimeInformation.RuntimeIdentifier, "apphost");
         var version = (await CommandRun.RunAsync(native, ["--version"], _directory.Path, Timeout)).AssertSucceeded();

@@ -4,8 +4,9 @@ namespace AppHost.Cli.Tests.Template;
 
 /// <summary>
 /// The user's journey, set up once for the tests that share it (it takes minutes): the template
-/// package packed and installed into a template home of its own (never the user's), and a
-/// solution made from it with dotnet new, and another with apphost new.
+/// and the AppHost.Server and AppHost.Testing packages packed, the template installed into a
+/// template home of its own (never the user's), and a solution made from it with dotnet new, and
+/// another with apphost new. Both restore the packages from the folder they were packed into.
 /// </summary>
 public sealed class TemplateFixture : IAsyncLifetime
 {
@@ -22,11 +23,19 @@ public sealed class TemplateFixture : IAsyncLifetime
 
     public string Work => _work.Path;
 
+    /// <summary>Where the packages were packed.</summary>
+    public string Packages => Path.Combine(_work.Path, "packages");
+
     public async Task InitializeAsync()
     {
-        string packages = Path.Combine(_work.Path, "packages");
-        await DotnetAsync(RepositoryRoot.Path, "pack", Path.Combine(RepositoryRoot.Path, "src/Templates/AppHost.Templates.csproj"), "-c", "Release", "-o", packages);
-        string package = Directory.GetFiles(packages, "AppHost.Templates.*.nupkg").Single();
+        // dotnet test built them already; packing that build keeps the test binaries in place.
+        foreach (string project in (string[])["src/Templates/AppHost.Templates.csproj", "src/AppHost.Server/AppHost.Server.csproj", "src/AppHost.Testing/AppHost.Testing.csproj"])
+        {
+            await DotnetAsync(RepositoryRoot.Path, "pack", Path.Combine(RepositoryRoot.Path, project), "-c", "Release", "--no-build", "-o", Packages);
+        }
+
+        LocalPackageSource.Write(_work.Path, Packages);
+        string package = Directory.GetFiles(Packages, "AppHost.Templates.*.nupkg").Single();
         await DotnetAsync(_work.Path, "new", "install", package, "--debug:custom-hive", Hive);
         await DotnetAsync(_work.Path, "new", "apphost", "-n", "Shop", "-o", FromTemplate, "--debug:custom-hive", Hive);
         (await CommandRun.AppHostAsync(_work.Path, "new", "Shop", "-o", FromTool)).AssertSucceeded();

@@ -55,6 +55,35 @@ public sealed partial class TemplateJourneyTests(TemplateFixture template) : ICl
     }
 
     [Fact]
+    public void GeneratedAppHoldsOnlyItsOwnCode()
+    {
+        string app = Path.Combine(template.FromTemplate, "src/Shop");
+        var sources = template.TemplateFiles.Where(f => f.Key.StartsWith("src/Shop/", StringComparison.Ordinal) && f.Key.EndsWith(".cs", StringComparison.Ordinal)).ToList();
+        int Lines(string text) => text.Split('\n').Length;
+
+        // The issue's budget for a generated app: about 500 lines of C#, no file over 150, and no
+        // machinery (P/Invoke, unsafe code, start-up tuning files): that is the package's.
+        Assert.InRange(sources.Sum(f => Lines(f.Value)), 1, 500);
+        Assert.All(sources, f => Assert.True(Lines(f.Value) <= 150, $"{f.Key} has {Lines(f.Value)} lines"));
+        Assert.All(sources, f => Assert.DoesNotMatch(@"DllImport|LibraryImport|\bunsafe\b|UnsafeAccessor", f.Value));
+        Assert.DoesNotContain(template.TemplateFiles.Keys, p => p.EndsWith(".rd.xml", StringComparison.Ordinal) || p.EndsWith("StartupOrder.txt", StringComparison.Ordinal));
+        Assert.Contains("<PackageReference Include=\"AppHost.Server\" />", File.ReadAllText(Path.Combine(app, "Shop.csproj")));
+    }
+
+    [Fact]
+    public void TemplatePinsThePackagesItShipsWith()
+    {
+        string pins = template.TemplateFiles["Directory.Packages.props"];
+
+        foreach (string id in (string[])["AppHost.Server", "AppHost.Testing"])
+        {
+            string package = Path.GetFileNameWithoutExtension(Assert.Single(Directory.GetFiles(template.Packages, id + ".*.nupkg")));
+            string version = package[(id.Length + 1)..];
+            Assert.Contains($"<PackageVersion Include=\"{id}\" Version=\"{version}\" />", pins);
+        }
+    }
+
+    [Fact]
     public async Task GeneratedSolutionTestsPass()
     {
         var run = await TemplateFixture.DotnetAsync(template.FromTemplate, "test");

@@ -19,7 +19,7 @@ public sealed class NewCommandTests : IDisposable
         Assert.True(File.Exists(Path.Combine(root, "tests/Contoso.Shop.Tests/Contoso.Shop.Tests.csproj")));
         Assert.Contains("<AssemblyName>contoso.shop</AssemblyName>", File.ReadAllText(Path.Combine(root, "src/Contoso.Shop/Contoso.Shop.csproj")));
         Assert.Contains("namespace Contoso.Shop;", File.ReadAllText(Path.Combine(root, "src/Contoso.Shop/Program.cs")));
-        Assert.Contains("public int Port { get; init; } = 9000;", File.ReadAllText(Path.Combine(root, "src/Contoso.Shop/Cli/ServerOptions.cs")));
+        Assert.Contains("private const int DefaultPort = 9000;", File.ReadAllText(Path.Combine(root, "src/Contoso.Shop/Program.cs")));
         Assert.Contains("CONTOSO_SHOP_PORT", File.ReadAllText(Path.Combine(root, "README.md")));
         Assert.False(Directory.Exists(Path.Combine(root, ".template.config")));
         Assert.DoesNotContain(Directory.GetFiles(root, "*", SearchOption.AllDirectories), f => File.ReadAllText(f).Contains("apphostsample", StringComparison.OrdinalIgnoreCase));

@@ -18,7 +18,10 @@ public static class Program
     /// <summary>The native file's name; in upper case, the prefix of the environment variables (APPHOSTSAMPLE_PORT).</summary>
     private const string Name = "apphostsample";
 
-    public static int Main(string[] args) => ServerCommand.Run(Name, args, ServeAsync, AppOptions.Greeting);
+    /// <summary>The port the server listens on unless --port or APPHOSTSAMPLE_PORT says otherwise; above 1023, so it needs no privilege.</summary>
+    private const int DefaultPort = 8080;
+
+    public static int Main(string[] args) => ServerCommand.Run(Name, args, ServeAsync, new ServerOptions { Port = DefaultPort }, AppOptions.Greeting);
 
     private static async Task<int> ServeAsync(ServerOptions options)
     {
