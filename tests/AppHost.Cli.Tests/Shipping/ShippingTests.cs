@@ -24,8 +24,10 @@ public sealed class ShippingTests : IDisposable
         }
 
         string artifacts = Path.Combine(_directory.Path, "artifacts");
+        // ArtifactsPath gives the script's builds bin/ and obj/ folders of their own: the server's
+        // tests build AppHost.Server at the same time, and two builds must not share obj/.
         (await CommandRun.RunAsync("bash", [Path.Combine(RepositoryRoot.Path, "publish.sh")], RepositoryRoot.Path, Timeout,
-            new Dictionary<string, string> { ["ARTIFACTS_DIR"] = artifacts })).AssertSucceeded();
+            new Dictionary<string, string> { ["ARTIFACTS_DIR"] = artifacts, ["ArtifactsPath"] = Path.Combine(_directory.Path, "build") })).AssertSucceeded();
 
         string packages = Path.Combine(artifacts, "packages");
         Assert.Single(Directory.GetFiles(packages, "AppHost.Templates.*.nupkg"));

@@ -35,7 +35,6 @@ public sealed partial class TemplateJourneyTests(TemplateFixture template) : ICl
         Assert.True(File.Exists(Path.Combine(root, "src/Shop/Shop.csproj")));
         Assert.True(File.Exists(Path.Combine(root, "tests/Shop.Tests/Shop.Tests.csproj")));
         Assert.True(File.Exists(Path.Combine(root, "global.json")));
-        Assert.True(Directory.Exists(Path.Combine(root, "build")));
         Assert.Contains("<AssemblyName>shop</AssemblyName>", File.ReadAllText(Path.Combine(root, "src/Shop/Shop.csproj")));
         Assert.Contains("SHOP_PORT", File.ReadAllText(Path.Combine(root, "README.md")));
         if (!OperatingSystem.IsWindows())

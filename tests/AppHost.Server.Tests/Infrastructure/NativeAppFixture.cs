@@ -28,9 +28,12 @@ public sealed class NativeAppFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         string root = TemplateRoot();
+        // The build's own bin/ and obj/ folders in the temporary folder too: other tests build
+        // AppHost.Server at the same time (the journey packs it), and two builds must not share obj/.
+        string build = Path.Combine(Artifacts, "build");
         var info = OperatingSystem.IsWindows()
-            ? new ProcessStartInfo("pwsh") { ArgumentList = { "-NoProfile", "-File", Path.Combine(root, "publish.ps1"), Rid } }
-            : new ProcessStartInfo("bash") { ArgumentList = { Path.Combine(root, "publish.sh"), Rid } };
+            ? new ProcessStartInfo("pwsh") { ArgumentList = { "-NoProfile", "-File", Path.Combine(root, "publish.ps1"), Rid, "--artifacts-path", build } }
+            : new ProcessStartInfo("bash") { ArgumentList = { Path.Combine(root, "publish.sh"), Rid, "--artifacts-path", build } };
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
         info.Environment["ARTIFACTS_DIR"] = Artifacts;

@@ -1,6 +1,6 @@
 #!/usr/bin/env dotnet
 // Measures the published native file: size, exec to first HTTP 200 and first HTTPS 200, idle RSS.
-// Run: ./publish.sh && dotnet run build/measure-startup.cs -- artifacts/publish/linux-x64/apphostsample [rounds]
+// Run: (cd src/Templates/apphost && ./publish.sh) && dotnet run build/measure-startup.cs -- src/Templates/apphost/artifacts/publish/linux-x64/apphostsample [rounds]
 #:property PublishAot=false
 #:property TreatWarningsAsErrors=true
 #:include shared/LoopbackProbe.cs
