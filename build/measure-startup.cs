@@ -1,6 +1,7 @@
 #!/usr/bin/env dotnet
 // Measures the published native file: size, exec to first HTTP 200 and first HTTPS 200, idle RSS.
-// Run: (cd src/Templates/apphost && ./publish.sh) && dotnet run build/measure-startup.cs -- src/Templates/apphost/artifacts/publish/linux-x64/apphostsample [rounds]
+// Run: (cd src/Templates/apphost && ./publish.sh) && dotnet run build/measure-startup.cs -- src/Templates/apphost/artifacts/publish/linux-x64/apphostsample [more files] [rounds]
+// Several files are measured in the same interleaved rounds, to compare builds.
 #:property PublishAot=false
 #:property TreatWarningsAsErrors=true
 #:include shared/LoopbackProbe.cs
@@ -9,49 +10,59 @@
 using System.Diagnostics;
 using System.Globalization;
 
-if (args.Length < 1 || !File.Exists(args[0]))
+// Files to compare are measured in the same rounds, one after another, so drift of the machine affects them alike.
+string[] apps = [.. args.TakeWhile(a => !int.TryParse(a, CultureInfo.InvariantCulture, out _)).Select(Path.GetFullPath)];
+if (apps.Length == 0 || apps.FirstOrDefault(a => !File.Exists(a)) is { } missing)
 {
-    Console.Error.WriteLine("error: give the published native file, for example artifacts/publish/linux-x64/apphostsample");
+    Console.Error.WriteLine($"error: {(apps.Length == 0 ? "no file given" : $"'{missing}' does not exist")}; give the published native file(s), for example src/Templates/apphost/artifacts/publish/linux-x64/apphostsample");
     return 2;
 }
 
-string app = Path.GetFullPath(args[0]);
-int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
+int rounds = args.Length > apps.Length ? int.Parse(args[apps.Length], CultureInfo.InvariantCulture) : 7;
 string scratch = Directory.CreateTempSubdirectory("measure-startup-").FullName;
 string pfx = TestCertificate.Write(scratch).Pfx;
 
 // One untimed run of each kind warms the file cache and this client's own TLS stack.
-Measure(https: false);
-Measure(https: true);
-
-// Interleaved rounds, so drift of the machine affects both kinds alike.
-var http = new List<double>();
-var https = new List<double>();
-var rssHttp = new List<double>();
-var rssHttps = new List<double>();
-for (int i = 0; i < rounds; i++)
+foreach (string app in apps)
 {
-    var (ms, rss) = Measure(https: false);
-    http.Add(ms);
-    rssHttp.Add(rss);
-    (ms, rss) = Measure(https: true);
-    https.Add(ms);
-    rssHttps.Add(rss);
+    Measure(app, https: false);
+    Measure(app, https: true);
 }
 
-long bytes = new FileInfo(app).Length;
-Console.WriteLine($"file            {bytes / 1e6,8:F3} MB ({bytes} bytes; budget 12 MB)");
-Console.WriteLine($"first HTTP 200  {Median(http),8:F1} ms median (budget 25)  [{string.Join(' ', http.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))}]");
-Console.WriteLine($"first HTTPS 200 {Median(https),8:F1} ms median (budget 60)  [{string.Join(' ', https.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))}]");
-// The budget is in decimal megabytes, as the file's is: 20 MB is 19.07 MiB.
-Console.WriteLine($"idle RSS, HTTP  {Median(rssHttp),8:F1} MiB median = {Median(rssHttp) * 1.048576:F1} MB (budget 20 MB)");
-Console.WriteLine($"idle RSS, HTTPS {Median(rssHttps),8:F1} MiB median = {Median(rssHttps) * 1.048576:F1} MB (budget 20 MB)");
+// Interleaved rounds: each file, HTTP then HTTPS, then the next round.
+var results = apps.ToDictionary(a => a, _ => (Http: new List<double>(), Https: new List<double>(), RssHttp: new List<double>(), RssHttps: new List<double>()));
+for (int i = 0; i < rounds; i++)
+{
+    foreach (string app in apps)
+    {
+        var result = results[app];
+        var (ms, rss) = Measure(app, https: false);
+        result.Http.Add(ms);
+        result.RssHttp.Add(rss);
+        (ms, rss) = Measure(app, https: true);
+        result.Https.Add(ms);
+        result.RssHttps.Add(rss);
+    }
+}
+
+foreach (var (app, result) in results)
+{
+    long bytes = new FileInfo(app).Length;
+    Console.WriteLine(app);
+    Console.WriteLine($"file            {bytes / 1e6,8:F3} MB ({bytes} bytes; budget 12 MB)");
+    Console.WriteLine($"first HTTP 200  {Median(result.Http),8:F1} ms median (budget 25)  [{string.Join(' ', result.Http.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))}]");
+    Console.WriteLine($"first HTTPS 200 {Median(result.Https),8:F1} ms median (budget 60)  [{string.Join(' ', result.Https.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)))}]");
+    // The budget is in decimal megabytes, as the file's is: 20 MB is 19.07 MiB.
+    Console.WriteLine($"idle RSS, HTTP  {Median(result.RssHttp),8:F1} MiB median = {Median(result.RssHttp) * 1.048576:F1} MB (budget 20 MB)");
+    Console.WriteLine($"idle RSS, HTTPS {Median(result.RssHttps),8:F1} MiB median = {Median(result.RssHttps) * 1.048576:F1} MB (budget 20 MB)");
+}
+
 Console.WriteLine($"({rounds} rounds, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd})");
 Directory.Delete(scratch, recursive: true);
 return 0;
 
 // Starts the app, polls until the first 200 on /healthz, then lets it idle and reads its RSS.
-(double Milliseconds, double RssMiB) Measure(bool https)
+(double Milliseconds, double RssMiB) Measure(string app, bool https)
 {
     int port = LoopbackProbe.FreePort();
     var info = new ProcessStartInfo(app)

@@ -43,11 +43,13 @@ cert=$WORK/bench.pem key=$WORK/bench.key
 
 build() {
     rm -rf "$WORK/bench" "$WORK/jit"
+    note "this commit's AppHost.Server package, restored from $WORK/packages"
+    "$root/build/local-packages.sh" "$WORK" > "$WORK/logs/pack.log" 2>&1 || die "packing failed; see $WORK/logs/pack.log"
     note "apphost new Bench, plus build/bench/app/*.cs and one line in Program.cs"
     cli new Bench -o "$WORK/bench" > /dev/null 2> "$WORK/logs/new.log" || die "apphost new failed; see $WORK/logs/new.log"
     cp "$bench"/app/*.cs "$WORK/bench/src/Bench/Endpoints/"
-    sed -i 's/^\(\s*\)app\.MapGreeting();/&\n\1app.MapBench();/' "$WORK/bench/src/Bench/Program.cs"
-    grep -q 'app.MapBench();' "$WORK/bench/src/Bench/Program.cs" || die "app.MapGreeting(); not found in the generated Program.cs"
+    sed -i 's/^\(\s*\)app\.MapGreeting(.*);/&\n\1app.MapBench();/' "$WORK/bench/src/Bench/Program.cs"
+    grep -q 'app.MapBench();' "$WORK/bench/src/Bench/Program.cs" || die "app.MapGreeting(...); not found in the generated Program.cs"
 
     note "apphost publish --rid linux-x64 (NativeAOT)"
     cli publish "$WORK/bench" --rid linux-x64 --no-smoke > "$WORK/publish.txt" 2> "$WORK/logs/publish.log" ||

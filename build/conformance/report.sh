@@ -75,7 +75,7 @@ $(command_block app)
 
 Both listeners run the same file: HTTPS offers HTTP/2 and HTTP/1.1 by ALPN; without \`--cert\` the
 app serves plain HTTP/1.1. Its limits that matter below are in
-\`src/Templates/apphost/src/AppHostSample/Hosting/ServerLimits.cs\` and \`TlsSettings.cs\`.
+\`src/Templates/apphost/src/AppHostSample/Limits.cs\` and \`src/AppHost.Server/Listening/TlsSettings.cs\`.
 
 | check | result | detail |
 | --- | --- | --- |

@@ -43,6 +43,8 @@ watch_load "$work/before-load.txt"
 export MSBUILDDISABLENODEREUSE=1 DOTNET_CLI_USE_MSBUILD_SERVER=0 UseSharedCompilation=false DOTNET_NOLOGO=1
 apphost=(dotnet run --project "$root/src/AppHost.Cli" -c Release --)
 say "building the native app (about 2 minutes)"
+# This commit's AppHost.Server package, which the app restores from $work/packages.
+within 300 "$root/build/local-packages.sh" "$work" >> "$work/build.log" 2>&1 || die "packing AppHost.Server failed: see $work/build.log"
 for step in "new Conf -o $work/conf" "publish $work/conf --rid linux-x64 --no-smoke" "cert --pem -o $work/c.pem"; do
   read -ra args <<< "$step" # the paths have no spaces: $work is under /tmp
   shown app "${apphost[@]/$root\//}" "${args[@]}"

@@ -1,8 +1,8 @@
 using System.Net.Security;
 using System.Security.Authentication;
+using AppHost.Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using AppHost.Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace AppHost.Listening;

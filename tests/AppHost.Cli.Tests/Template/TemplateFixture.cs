@@ -6,7 +6,8 @@ namespace AppHost.Cli.Tests.Template;
 /// The user's journey, set up once for the tests that share it (it takes minutes): the template
 /// and the AppHost.Server and AppHost.Testing packages packed, the template installed into a
 /// template home of its own (never the user's), and a solution made from it with dotnet new, and
-/// another with apphost new. Both restore the packages from the folder they were packed into.
+/// another with apphost new. Both restore the packages from the folder they were packed into, as
+/// build/local-packages.sh sets up (the README's one extra step does the same for a user).
 /// </summary>
 public sealed class TemplateFixture : IAsyncLifetime
 {
@@ -28,13 +29,10 @@ public sealed class TemplateFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // dotnet test built them already; packing that build keeps the test binaries in place.
-        foreach (string project in (string[])["src/Templates/AppHost.Templates.csproj", "src/AppHost.Server/AppHost.Server.csproj", "src/AppHost.Testing/AppHost.Testing.csproj"])
-        {
-            await DotnetAsync(RepositoryRoot.Path, "pack", Path.Combine(RepositoryRoot.Path, project), "-c", "Release", "--no-build", "-o", Packages);
-        }
-
-        LocalPackageSource.Write(_work.Path, Packages);
+        // dotnet test built them already; packing that build (--no-build) leaves the binaries in place.
+        (await CommandRun.RunAsync("bash", [Path.Combine(RepositoryRoot.Path, "build/local-packages.sh"), _work.Path, "--no-build"], _work.Path, StepTimeout))
+            .AssertSucceeded();
+        await DotnetAsync(RepositoryRoot.Path, "pack", Path.Combine(RepositoryRoot.Path, "src/Templates/AppHost.Templates.csproj"), "-c", "Release", "-o", Packages);
         string package = Directory.GetFiles(Packages, "AppHost.Templates.*.nupkg").Single();
         await DotnetAsync(_work.Path, "new", "install", package, "--debug:custom-hive", Hive);
         await DotnetAsync(_work.Path, "new", "apphost", "-n", "Shop", "-o", FromTemplate, "--debug:custom-hive", Hive);

@@ -1,6 +1,6 @@
 using System.Net;
-using AppHostSample.Endpoints;
 using AppHost.Testing;
+using AppHostSample.Endpoints;
 using AppHostSample.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
