@@ -12,9 +12,10 @@ using System.Globalization;
 
 // Files to compare are measured in the same rounds, one after another, so drift of the machine affects them alike.
 string[] apps = [.. args.TakeWhile(a => !int.TryParse(a, CultureInfo.InvariantCulture, out _)).Select(Path.GetFullPath)];
-if (apps.Length == 0 || apps.FirstOrDefault(a => !File.Exists(a)) is { } missing)
+string? problem = apps.Length == 0 ? "no file given" : apps.FirstOrDefault(a => !File.Exists(a)) is { } missing ? $"'{missing}' does not exist" : null;
+if (problem is not null)
 {
-    Console.Error.WriteLine($"error: {(apps.Length == 0 ? "no file given" : $"'{missing}' does not exist")}; give the published native file(s), for example src/Templates/apphost/artifacts/publish/linux-x64/apphostsample");
+    Console.Error.WriteLine($"error: {problem}; give the published native file(s), for example src/Templates/apphost/artifacts/publish/linux-x64/apphostsample");
     return 2;
 }
 
