@@ -10,10 +10,6 @@ namespace AppHost;
 /// </summary>
 public sealed record ServerOptions
 {
-    /// <summary>The app's name: its native file, the host's application name, and (in upper case) the prefix of its environment variables.</summary>
-    /// <remarks>Defaults to "app"; <see cref="ServerCommand.Run"/> sets the name it was given.</remarks>
-    public string AppName { get; init; } = "app";
-
     /// <summary>The address to listen on.</summary>
     /// <remarks>Defaults to null: every interface, IPv4 and IPv6.</remarks>
     public IPAddress? Host { get; init; }

@@ -68,7 +68,6 @@ internal sealed class StandardOptions
 
     public ServerOptions Read(ParseResult parsed) => new()
     {
-        AppName = _app.Name,
         Port = parsed.GetValue(_port),
         Host = parsed.GetValue(_host),
         HttpPort = parsed.GetValue(_httpPort),
