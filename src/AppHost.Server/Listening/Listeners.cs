@@ -1,5 +1,6 @@
 using System.Net;
 using AppHost.Listening;
+using AppHost.Stopping;
 using AppHost.Systemd;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -12,6 +13,8 @@ public static class Listeners
     /// Listens on the sockets systemd passed in, if any, else on <c>--host</c>, <c>--port</c> and
     /// <c>--http-port</c>. With a certificate the main listener serves HTTPS (TLS 1.2 and 1.3, HTTP/2
     /// and HTTP/1.1 by ALPN); the plain HTTP listener and a server without one speak HTTP/1.1.
+    /// On stop, every connection is drained so that no request its client already sent is lost
+    /// (<see cref="GracefulStop"/>).
     /// </summary>
     /// <param name="kestrel">The server to configure.</param>
     /// <param name="options">--host, --port and --http-port.</param>
@@ -19,7 +22,11 @@ public static class Listeners
     /// <param name="tls">The certificate in service, or null for plain HTTP.</param>
     public static void ListenAppHost(this KestrelServerOptions kestrel, ServerOptions options, ServiceManager serviceManager, ServerTls? tls)
     {
-        Action<ListenOptions> main = tls is null ? PlainHttp : listen => TlsSettings.UseHttps(listen, () => tls.Current);
+        Action<ListenOptions> main = tls is null ? PlainHttp : listen =>
+        {
+            TlsSettings.UseHttps(listen, () => tls.Current);
+            DrainingConnections.Use(listen);
+        };
         if (serviceManager.Sockets.Count > 0)
         {
             foreach (var socket in serviceManager.Sockets)
@@ -38,7 +45,11 @@ public static class Listeners
     }
 
     // HTTP/2 needs TLS to be negotiated (by ALPN), so a plain listener speaks HTTP/1.1 only.
-    private static void PlainHttp(ListenOptions listen) => listen.Protocols = HttpProtocols.Http1;
+    private static void PlainHttp(ListenOptions listen)
+    {
+        listen.Protocols = HttpProtocols.Http1;
+        DrainingConnections.Use(listen);
+    }
 
     private static void Listen(KestrelServerOptions kestrel, IPAddress? host, int port, Action<ListenOptions> configure)
     {

@@ -53,6 +53,8 @@ public static class Program
         });
 
         await using var app = builder.Build();
+        // First, so it sees every request: during a stop, a request on a keep-alive connection is answered with Connection: close, not dropped.
+        app.UseGracefulStop();
         app.UseRequestLog(log);
         app.UseHostFiltering();
         app.UseSecurityHeaders(Headers.Add);

@@ -1,0 +1,342 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Security.Cryptography;
+
+namespace AppHost.Stopping;
+
+/// <summary>
+/// Sits between an HTTP/2 connection's TLS stream and Kestrel, copying frames both ways, so the
+/// stop can do what Kestrel does not: put a GOAWAY and a PING between Kestrel's frames, and see
+/// the client's acknowledgement of that PING (Kestrel discards PING acknowledgements).
+/// </summary>
+/// <remarks>
+/// RFC 9113 §6.8: a server that stops sends GOAWAY with the largest stream id, so the client opens
+/// no more streams, then, "after allowing time for any in-flight stream creation (at least one
+/// round-trip time)", a GOAWAY with the real last stream id. The PING is that round trip: the
+/// client acknowledges it only after everything it sent before reading the GOAWAY, so once Kestrel
+/// has read up to the acknowledgement it has seen every stream the client will ever open here, and
+/// <see cref="Acknowledged"/> fires. Kestrel then serves those and sends the second GOAWAY itself.
+/// Frames are copied whole or in order; nothing is put inside a frame, and nothing before
+/// Kestrel's own SETTINGS frame, which must be first.
+/// </remarks>
+internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
+{
+    /// <summary>
+    /// While Kestrel finishes its last streams it sends its final GOAWAY only when it next reads a
+    /// frame (its heartbeat, which would wake it, has stopped), so the client is pinged this often
+    /// until the connection ends: each acknowledgement wakes Kestrel. 100 ms adds at most that much to a stop.
+    /// </summary>
+    private static readonly TimeSpan WakeInterval = TimeSpan.FromMilliseconds(100);
+
+    // Each side buffers at most 64 KiB beyond what Kestrel's own limits allow (a TLS record is 16 KiB).
+    private static readonly PipeOptions Buffering = new(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false);
+
+    private readonly IDuplexPipe _transport;
+    private readonly Pipe _toKestrel = new(Buffering);
+    private readonly Pipe _fromKestrel = new(Buffering);
+    private readonly ConsumptionTrackingReader _kestrelInput;
+    private readonly byte[] _pingOpaque = RandomNumberGenerator.GetBytes(Http2Frames.PingPayloadLength);
+    private readonly Lock _lock = new();
+    private byte[]? _pending; // frames to send at the next frame boundary
+    private ITimer? _wake;
+    private volatile bool _kestrelDone;
+
+    // Input side: bytes still to pass before the next frame header (the preface first), bytes passed,
+    // and where the acknowledgement of our PING ends (0: not seen).
+    private long _inputSkip = Http2Frames.ClientPrefaceLength;
+    private long _inputPassed;
+    private long _acknowledgementEnd;
+    private int _acknowledged;
+
+    // Output side: bytes of Kestrel's current frame still to copy, and whether its first frame (SETTINGS) is out.
+    private long _outputSkip;
+    private bool _settingsSent;
+
+    public Http2GoAwayPump(IDuplexPipe transport)
+    {
+        _transport = transport;
+        _kestrelInput = new ConsumptionTrackingReader(_toKestrel.Reader, OnKestrelConsumed);
+    }
+
+    /// <summary>Kestrel has read the client's acknowledgement of the first GOAWAY's PING, and so every stream opened before it.</summary>
+    public event Action? Acknowledged;
+
+    public PipeReader Input => _kestrelInput;
+
+    public PipeWriter Output => _fromKestrel.Writer;
+
+    /// <summary>Copies both ways until Kestrel and the client are done.</summary>
+    public Task RunAsync() => Task.WhenAll(Task.Run(PumpInputAsync), Task.Run(PumpOutputAsync));
+
+    /// <summary>Sends GOAWAY(2^31-1) and a PING at the next frame boundary.</summary>
+    public void BeginGoAway()
+    {
+        byte[] frames = new byte[Http2Frames.GoAwayLength + Http2Frames.PingLength];
+        Http2Frames.WriteGoAway(frames, Http2Frames.AnyStream);
+        Http2Frames.WritePing(frames.AsSpan(Http2Frames.GoAwayLength), _pingOpaque);
+        Send(frames);
+    }
+
+    /// <summary>Pings the client every <see cref="WakeInterval"/> until the connection ends, so Kestrel keeps reading.</summary>
+    public void KeepWaking()
+    {
+        lock (_lock)
+        {
+            _wake ??= TimeProvider.System.CreateTimer(static s => ((Http2GoAwayPump)s!).SendWakePing(), this, WakeInterval, WakeInterval);
+        }
+    }
+
+    /// <summary>After Kestrel is done with the connection: lets the copying end and waits for it.</summary>
+    public async Task FinishAsync(Task running)
+    {
+        _kestrelDone = true;
+        Dispose();
+        // Kestrel writes nothing more; what it wrote still goes out before the output ends.
+        await _fromKestrel.Writer.CompleteAsync();
+        _transport.Input.CancelPendingRead();
+        await running;
+    }
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _wake?.Dispose();
+        }
+    }
+
+    private void SendWakePing()
+    {
+        // Zero data: only the acknowledgement of the first PING, with its random data, counts.
+        byte[] ping = new byte[Http2Frames.PingLength];
+        Http2Frames.WritePing(ping, stackalloc byte[Http2Frames.PingPayloadLength]);
+        Send(ping);
+    }
+
+    private void Send(byte[] frames)
+    {
+        lock (_lock)
+        {
+            _pending = _pending is null ? frames : [.. _pending, .. frames];
+        }
+
+        // Wakes the output loop if it waits for Kestrel.
+        _fromKestrel.Reader.CancelPendingRead();
+    }
+
+    private async Task PumpInputAsync()
+    {
+        var from = _transport.Input;
+        var to = _toKestrel.Writer;
+        Exception? error = null;
+        try
+        {
+            while (!_kestrelDone)
+            {
+                var result = await from.ReadAsync();
+                var buffer = result.Buffer;
+                var end = ScanInput(buffer);
+                var passing = buffer.Slice(0, end);
+                foreach (var segment in passing)
+                {
+                    to.Write(segment.Span);
+                }
+
+                _inputPassed += passing.Length;
+                from.AdvanceTo(end, buffer.End);
+                var flushed = await to.FlushAsync();
+                if (flushed.IsCompleted || result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+
+        await to.CompleteAsync(error);
+        await from.CompleteAsync();
+    }
+
+    /// <summary>Finds frame boundaries in what the client sent and notes where our PING's acknowledgement ends.</summary>
+    /// <returns>How far the bytes can be passed on: never part of a frame header, which is read whole.</returns>
+    private SequencePosition ScanInput(ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        Span<byte> ping = stackalloc byte[Http2Frames.PingLength];
+        while (true)
+        {
+            if (_inputSkip > 0)
+            {
+                long take = Math.Min(_inputSkip, reader.Remaining);
+                reader.Advance(take);
+                _inputSkip -= take;
+                if (_inputSkip > 0)
+                {
+                    return reader.Position;
+                }
+            }
+
+            if (!Http2Frames.TryPeekHeader(ref reader, out var header))
+            {
+                return reader.Position;
+            }
+
+            if (header.Type == Http2Frames.PingType && (header.Flags & Http2Frames.AckFlag) != 0 && header.PayloadLength == Http2Frames.PingPayloadLength)
+            {
+                if (!reader.TryCopyTo(ping))
+                {
+                    return reader.Position; // the whole PING is needed to compare its data
+                }
+
+                if (ping[Http2Frames.HeaderLength..].SequenceEqual(_pingOpaque))
+                {
+                    Volatile.Write(ref _acknowledgementEnd, _inputPassed + reader.Consumed + Http2Frames.PingLength);
+                }
+            }
+
+            _inputSkip = header.FrameLength;
+        }
+    }
+
+    private void OnKestrelConsumed(long consumedTotal)
+    {
+        long end = Volatile.Read(ref _acknowledgementEnd);
+        if (end > 0 && consumedTotal >= end && Interlocked.Exchange(ref _acknowledged, 1) == 0)
+        {
+            // Not on Kestrel's reading thread: what listens tells Kestrel to stop, which touches this very reader.
+            ThreadPool.UnsafeQueueUserWorkItem(static pump => pump.Acknowledged?.Invoke(), this, preferLocal: false);
+        }
+    }
+
+    private async Task PumpOutputAsync()
+    {
+        var from = _fromKestrel.Reader;
+        var to = _transport.Output;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                var result = await from.ReadAsync();
+                var buffer = result.Buffer;
+                var end = CopyOutput(buffer, to);
+                from.AdvanceTo(end, buffer.End);
+                var flushed = await to.FlushAsync();
+                if (flushed.IsCompleted || (result.IsCompleted && buffer.Slice(end).IsEmpty))
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            error = e;
+        }
+
+        Dispose();
+        await from.CompleteAsync(error);
+        await to.CompleteAsync(error);
+    }
+
+    /// <summary>Copies Kestrel's frames out, putting pending frames at the first boundary after its SETTINGS.</summary>
+    private SequencePosition CopyOutput(ReadOnlySequence<byte> buffer, PipeWriter to)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        while (true)
+        {
+            if (_outputSkip > 0)
+            {
+                long take = Math.Min(_outputSkip, reader.Remaining);
+                foreach (var segment in reader.UnreadSequence.Slice(0, take))
+                {
+                    to.Write(segment.Span);
+                }
+
+                reader.Advance(take);
+                _outputSkip -= take;
+                if (_outputSkip > 0)
+                {
+                    return reader.Position;
+                }
+
+                _settingsSent = true; // a whole frame is out, and Kestrel's first is its SETTINGS
+            }
+
+            if (_settingsSent)
+            {
+                byte[]? pending;
+                lock (_lock)
+                {
+                    pending = _pending;
+                    _pending = null;
+                }
+
+                if (pending is not null)
+                {
+                    to.Write(pending);
+                }
+            }
+
+            if (!Http2Frames.TryPeekHeader(ref reader, out var header))
+            {
+                return reader.Position;
+            }
+
+            _outputSkip = header.FrameLength;
+        }
+    }
+
+    /// <summary>Kestrel's view of the client's bytes, counting how far it has read.</summary>
+    private sealed class ConsumptionTrackingReader(PipeReader inner, Action<long> consumed) : PipeReader
+    {
+        private ReadOnlySequence<byte> _last;
+        private long _consumedTotal;
+
+        public override ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
+        {
+            var reading = inner.ReadAsync(cancellationToken);
+            if (reading.IsCompletedSuccessfully)
+            {
+                _last = reading.Result.Buffer;
+                return reading;
+            }
+
+            return Remember(reading);
+        }
+
+        public override bool TryRead(out ReadResult result)
+        {
+            bool read = inner.TryRead(out result);
+            if (read)
+            {
+                _last = result.Buffer;
+            }
+
+            return read;
+        }
+
+        public override void AdvanceTo(SequencePosition consumedTo) => AdvanceTo(consumedTo, consumedTo);
+
+        public override void AdvanceTo(SequencePosition consumedTo, SequencePosition examined)
+        {
+            _consumedTotal += _last.Slice(_last.Start, consumedTo).Length;
+            _last = default;
+            inner.AdvanceTo(consumedTo, examined);
+            consumed(_consumedTotal);
+        }
+
+        public override void CancelPendingRead() => inner.CancelPendingRead();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+
+        private async ValueTask<ReadResult> Remember(ValueTask<ReadResult> reading)
+        {
+            var result = await reading;
+            _last = result.Buffer;
+            return result;
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace AppHost.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Load from clients that never send a request twice, so a request the server drops shows as a
+/// failure (HttpClient would resend some and hide it): wrk opening a new TLS connection for every
+/// request, wrk on keep-alive HTTP/1.1 connections, and optionally h2load with many streams per
+/// HTTP/2 connection. Each process stops by itself: wrk after <see cref="MaxDuration"/> at most
+/// (sooner on <see cref="StopAsync"/>), h2load after the duration it was given.
+/// </summary>
+public sealed partial class StrictLoad : IAsyncDisposable
+{
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(2);
+
+    // A real endpoint: /healthz rightly answers 503 while a stopping server finishes its requests.
+    private const string Path = "/api/greeting?name=load";
+
+    // wrk waits this long for an answer before counting a timeout: a queued connection waits out a restart, well under this.
+    private const string ResponseTimeout = "20s";
+
+    private const int Interrupt = 2; // SIGINT
+
+    private readonly List<Client> _clients = [];
+
+    private StrictLoad(IReadOnlyList<string> prefix, int port, TimeSpan? http2For)
+    {
+        string url = $"https://127.0.0.1:{port}{Path}";
+        string seconds = ((int)MaxDuration.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        // Two connections each; one thread per client, as the server needs the cores more than the clients.
+        _clients.Add(Client.Start("new TLS connection per request (wrk)", prefix, "wrk", "-t1", "-c2", $"-d{seconds}s", "--timeout", ResponseTimeout, "-H", "Connection: close", url));
+        _clients.Add(Client.Start("keep-alive HTTP/1.1 (wrk)", prefix, "wrk", "-t1", "-c2", $"-d{seconds}s", "--timeout", ResponseTimeout, url));
+        if (http2For is TimeSpan duration)
+        {
+            // Ten streams at a time on each of two connections.
+            _clients.Add(Client.Start("HTTP/2, 10 streams per connection (h2load)", prefix, "h2load", "-c2", "-m10",
+                "-D", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture), url));
+        }
+    }
+
+    /// <summary>True while every client still runs: the load really spans what the test did meanwhile.</summary>
+    public bool AllRunning => _clients.All(c => !c.Process.HasExited);
+
+    /// <param name="port">The server's HTTPS port on 127.0.0.1.</param>
+    /// <param name="http2For">Also run h2load, for this long (it cannot be stopped early and still report).</param>
+    /// <param name="prefix">A command the clients run under, such as <c>nsenter -t PID -n</c> to load a container's loopback.</param>
+    public static StrictLoad Start(int port, TimeSpan? http2For = null, IReadOnlyList<string>? prefix = null) => new(prefix ?? [], port, http2For);
+
+    /// <summary>Stops wrk, waits for h2load to finish its duration, and returns what each client saw.</summary>
+    /// <returns>Each client's answers (2xx) and its failures: every error, timeout and other status.</returns>
+    public async Task<IReadOnlyList<ClientResult>> StopAsync()
+    {
+        foreach (var client in _clients.Where(c => c.Program == "wrk" && !c.Process.HasExited))
+        {
+            // wrk stops on SIGINT and still prints its report.
+            _ = Kill(client.Process.Id, Interrupt);
+        }
+
+        var results = new List<ClientResult>();
+        foreach (var client in _clients)
+        {
+            results.Add(await client.ResultAsync());
+        }
+
+        return results;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            if (!client.Process.HasExited)
+            {
+                client.Process.Kill();
+                await client.Process.WaitForExitAsync();
+            }
+
+            client.Process.Dispose();
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    /// <summary>Fails the test unless every client had answers and not one failure.</summary>
+    public static void AssertNothingLost(IReadOnlyList<ClientResult> results)
+    {
+        Assert.All(results, r => Assert.True(r.Failed == 0 && r.Answered > 0, r.ToString()));
+    }
+
+    /// <summary>What one client saw.</summary>
+    /// <param name="Name">Which kind of client.</param>
+    /// <param name="Answered">Requests answered with a 2xx status.</param>
+    /// <param name="Failed">Requests that got no answer (connection closed, reset, timed out) or another status.</param>
+    /// <param name="Report">The client's own report, for the failure message.</param>
+    public sealed record ClientResult(string Name, long Answered, long Failed, string Report)
+    {
+        public override string ToString() => $"{Name}: {Answered} answered, {Failed} failed\n{Report}";
+    }
+
+    private sealed class Client
+    {
+        private readonly Task<string> _output;
+
+        private Client(string name, string program, Process process)
+        {
+            Name = name;
+            Program = program;
+            Process = process;
+            _output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync())
+                .ContinueWith(t => string.Concat(t.Result), TaskScheduler.Default);
+        }
+
+        public string Name { get; }
+
+        public string Program { get; }
+
+        public Process Process { get; }
+
+        public static Client Start(string name, IReadOnlyList<string> prefix, string program, params string[] args)
+        {
+            string[] command = [.. prefix, program, .. args];
+            var start = new ProcessStartInfo(command[0], command[1..])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            return new Client(name, program, Process.Start(start)!);
+        }
+
+        public async Task<ClientResult> ResultAsync()
+        {
+            using var deadline = new CancellationTokenSource(MaxDuration + TimeSpan.FromMinutes(1));
+            await Process.WaitForExitAsync(deadline.Token);
+            string report = await _output;
+            return Program == "wrk" ? ParseWrk(Name, report) : ParseH2load(Name, report);
+        }
+    }
+
+    private static ClientResult ParseWrk(string name, string report)
+    {
+        long requests = Number(WrkRequests(), report, 1);
+        var errors = WrkSocketErrors().Match(report);
+        long socketErrors = errors.Success ? Enumerable.Range(1, 4).Sum(g => long.Parse(errors.Groups[g].Value, CultureInfo.InvariantCulture)) : 0;
+        long otherStatus = WrkNon2xx().IsMatch(report) ? Number(WrkNon2xx(), report, 1) : 0;
+        // wrk counts an answer with another status among its requests; those are failures here.
+        return new ClientResult(name, requests - otherStatus, socketErrors + otherStatus, report);
+    }
+
+    private static ClientResult ParseH2load(string name, string report)
+    {
+        var counts = H2loadRequests().Match(report);
+        if (!counts.Success)
+        {
+            throw new InvalidOperationException($"h2load printed no request counts:\n{report}");
+        }
+
+        // h2load's "failed" includes its "errored" and "timeout"; a request in flight when its duration ends is neither.
+        long succeeded = long.Parse(counts.Groups["succeeded"].Value, CultureInfo.InvariantCulture);
+        long failed = long.Parse(counts.Groups["failed"].Value, CultureInfo.InvariantCulture);
+        long answered = Number(H2load2xx(), report, 1);
+        return new ClientResult(name, answered, failed + (succeeded - answered), report);
+    }
+
+    private static long Number(Regex regex, string text, int group)
+    {
+        var match = regex.Match(text);
+        return match.Success
+            ? long.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"no match for /{regex}/ in:\n{text}");
+    }
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex WrkRequests();
+
+    [GeneratedRegex(@"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")]
+    private static partial Regex WrkSocketErrors();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
+    private static partial Regex WrkNon2xx();
+
+    [GeneratedRegex(@"requests: \d+ total, \d+ started, \d+ done, (?<succeeded>\d+) succeeded, (?<failed>\d+) failed")]
+    private static partial Regex H2loadRequests();
+
+    [GeneratedRegex(@"status codes: (\d+) 2xx")]
+    private static partial Regex H2load2xx();
+}
