@@ -2,15 +2,16 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 
 namespace AppHost.Server.Tests.Infrastructure;
 
 /// <summary>
 /// Load from clients that never send a request twice, so a request the server drops shows as a
 /// failure (HttpClient would resend some and hide it): wrk opening a new TLS connection for every
-/// request, wrk on keep-alive HTTP/1.1 connections, and optionally h2load with many streams per
-/// HTTP/2 connection. Each process stops by itself: wrk after <see cref="MaxDuration"/> at most
-/// (sooner on <see cref="StopAsync"/>), h2load after the duration it was given.
+/// request, wrk on keep-alive HTTP/1.1 connections, and optionally <see cref="StrictHttp2Client"/>
+/// with many streams per HTTP/2 connection. All stop by themselves: wrk after <see cref="MaxDuration"/>
+/// at most, sooner on <see cref="StopAsync"/>.
 /// </summary>
 public sealed partial class StrictLoad : IAsyncDisposable
 {
@@ -26,40 +27,46 @@ public sealed partial class StrictLoad : IAsyncDisposable
 
     private readonly List<Client> _clients = [];
 
-    private StrictLoad(IReadOnlyList<string> prefix, int port, TimeSpan? http2For)
+    private readonly StrictHttp2Client? _http2;
+
+    private StrictLoad(int port, bool http2, int? namespacePid)
     {
+        IReadOnlyList<string> prefix = namespacePid is int pid ? ["nsenter", "--target", pid.ToString(CultureInfo.InvariantCulture), "--net"] : [];
         string url = $"https://127.0.0.1:{port}{Path}";
         string seconds = ((int)MaxDuration.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         // Two connections each; one thread per client, as the server needs the cores more than the clients.
         _clients.Add(Client.Start("new TLS connection per request (wrk)", prefix, "wrk", "-t1", "-c2", $"-d{seconds}s", "--timeout", ResponseTimeout, "-H", "Connection: close", url));
         _clients.Add(Client.Start("keep-alive HTTP/1.1 (wrk)", prefix, "wrk", "-t1", "-c2", $"-d{seconds}s", "--timeout", ResponseTimeout, url));
-        if (http2For is TimeSpan duration)
+        if (http2)
         {
-            // Ten streams at a time on each of two connections.
-            _clients.Add(Client.Start("HTTP/2, 10 streams per connection (h2load)", prefix, "h2load", "-c2", "-m10",
-                "-D", ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture), url));
+            _http2 = StrictHttp2Client.Start(port, Path, namespacePid);
         }
     }
 
     /// <summary>True while every client still runs: the load really spans what the test did meanwhile.</summary>
-    public bool AllRunning => _clients.All(c => !c.Process.HasExited);
+    public bool AllRunning => _clients.All(c => !c.Process.HasExited) && _http2?.Running != false;
 
     /// <param name="port">The server's HTTPS port on 127.0.0.1.</param>
-    /// <param name="http2For">Also run h2load, for this long (it cannot be stopped early and still report).</param>
-    /// <param name="prefix">A command the clients run under, such as <c>nsenter -t PID -n</c> to load a container's loopback.</param>
-    public static StrictLoad Start(int port, TimeSpan? http2For = null, IReadOnlyList<string>? prefix = null) => new(prefix ?? [], port, http2For);
+    /// <param name="http2">Also load it over HTTP/2.</param>
+    /// <param name="namespacePid">Load a container's own loopback: the clients run in the network namespace of this process (its init).</param>
+    public static StrictLoad Start(int port, bool http2 = false, int? namespacePid = null) => new(port, http2, namespacePid);
 
-    /// <summary>Stops wrk, waits for h2load to finish its duration, and returns what each client saw.</summary>
+    /// <summary>Stops the clients, lets each finish what it has sent, and returns what each saw.</summary>
     /// <returns>Each client's answers (2xx) and its failures: every error, timeout and other status.</returns>
     public async Task<IReadOnlyList<ClientResult>> StopAsync()
     {
-        foreach (var client in _clients.Where(c => c.Program == "wrk" && !c.Process.HasExited))
+        foreach (var client in _clients.Where(c => !c.Process.HasExited))
         {
             // wrk stops on SIGINT and still prints its report.
             _ = Kill(client.Process.Id, Interrupt);
         }
 
         var results = new List<ClientResult>();
+        if (_http2 is not null)
+        {
+            results.Add(await _http2.StopAsync());
+        }
+
         foreach (var client in _clients)
         {
             results.Add(await client.ResultAsync());
@@ -70,6 +77,11 @@ public sealed partial class StrictLoad : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_http2 is not null)
+        {
+            await _http2.StopAsync();
+        }
+
         foreach (var client in _clients)
         {
             if (!client.Process.HasExited)
@@ -85,9 +97,14 @@ public sealed partial class StrictLoad : IAsyncDisposable
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
 
-    /// <summary>Fails the test unless every client had answers and not one failure.</summary>
-    public static void AssertNothingLost(IReadOnlyList<ClientResult> results)
+    /// <summary>Fails the test unless every client had answers and not one failure; writes the counts to the test's output.</summary>
+    public static void AssertNothingLost(IReadOnlyList<ClientResult> results, ITestOutputHelper? output = null)
     {
+        foreach (var result in results)
+        {
+            output?.WriteLine($"{result.Name}: {result.Answered} answered, {result.Failed} failed");
+        }
+
         Assert.All(results, r => Assert.True(r.Failed == 0 && r.Answered > 0, r.ToString()));
     }
 
@@ -105,18 +122,15 @@ public sealed partial class StrictLoad : IAsyncDisposable
     {
         private readonly Task<string> _output;
 
-        private Client(string name, string program, Process process)
+        private Client(string name, Process process)
         {
             Name = name;
-            Program = program;
             Process = process;
             _output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync())
                 .ContinueWith(t => string.Concat(t.Result), TaskScheduler.Default);
         }
 
         public string Name { get; }
-
-        public string Program { get; }
 
         public Process Process { get; }
 
@@ -128,7 +142,7 @@ public sealed partial class StrictLoad : IAsyncDisposable
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            return new Client(name, program, Process.Start(start)!);
+            return new Client(name, Process.Start(start)!);
         }
 
         public async Task<ClientResult> ResultAsync()
@@ -136,7 +150,7 @@ public sealed partial class StrictLoad : IAsyncDisposable
             using var deadline = new CancellationTokenSource(MaxDuration + TimeSpan.FromMinutes(1));
             await Process.WaitForExitAsync(deadline.Token);
             string report = await _output;
-            return Program == "wrk" ? ParseWrk(Name, report) : ParseH2load(Name, report);
+            return ParseWrk(Name, report);
         }
     }
 
@@ -148,21 +162,6 @@ public sealed partial class StrictLoad : IAsyncDisposable
         long otherStatus = WrkNon2xx().IsMatch(report) ? Number(WrkNon2xx(), report, 1) : 0;
         // wrk counts an answer with another status among its requests; those are failures here.
         return new ClientResult(name, requests - otherStatus, socketErrors + otherStatus, report);
-    }
-
-    private static ClientResult ParseH2load(string name, string report)
-    {
-        var counts = H2loadRequests().Match(report);
-        if (!counts.Success)
-        {
-            throw new InvalidOperationException($"h2load printed no request counts:\n{report}");
-        }
-
-        // h2load's "failed" includes its "errored" and "timeout"; a request in flight when its duration ends is neither.
-        long succeeded = long.Parse(counts.Groups["succeeded"].Value, CultureInfo.InvariantCulture);
-        long failed = long.Parse(counts.Groups["failed"].Value, CultureInfo.InvariantCulture);
-        long answered = Number(H2load2xx(), report, 1);
-        return new ClientResult(name, answered, failed + (succeeded - answered), report);
     }
 
     private static long Number(Regex regex, string text, int group)
@@ -181,10 +180,4 @@ public sealed partial class StrictLoad : IAsyncDisposable
 
     [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
     private static partial Regex WrkNon2xx();
-
-    [GeneratedRegex(@"requests: \d+ total, \d+ started, \d+ done, (?<succeeded>\d+) succeeded, (?<failed>\d+) failed")]
-    private static partial Regex H2loadRequests();
-
-    [GeneratedRegex(@"status codes: (\d+) 2xx")]
-    private static partial Regex H2load2xx();
 }

@@ -7,7 +7,8 @@ using AppHost.Server.Tests.Infrastructure;
 namespace AppHost.Server.Tests.NativeFile;
 
 /// <summary>publish.sh makes ONE native file that serves HTTPS with HTTP/2 and stops cleanly on SIGTERM.</summary>
-public sealed class NativeFileTests(NativeAppFixture native) : IClassFixture<NativeAppFixture>
+[Collection(NativeAppCollection.Name)]
+public sealed class NativeFileTests(NativeAppFixture native)
 {
     [Fact]
     public void PublishFolderHoldsOnlyTheNativeFile()

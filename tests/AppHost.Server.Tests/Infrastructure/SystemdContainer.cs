@@ -1,0 +1,238 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AppHost.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A real systemd: Debian 12 booted in a container with <c>systemd-nspawn</c>, for the tests that
+/// run the units <c>apphost service</c> writes. The root is made once with debootstrap and cached
+/// (<see cref="CachedRoot"/>); the container sees it through a throw-away overlay
+/// (<c>--volatile=overlay</c>), has no network but its own loopback (<c>--private-network</c>), and
+/// is entered with <c>nsenter</c>. One container serves all the tests of a class, and is powered off after them.
+/// </summary>
+public sealed class SystemdContainer : IAsyncLifetime
+{
+    /// <summary>
+    /// What the root holds beyond minbase: systemd itself, OpenSSL 3 for the native file's TLS, and
+    /// procps, whose kill the units' ExecReload= runs (every real server has it).
+    /// </summary>
+    private const string Packages = "systemd,systemd-sysv,dbus,libssl3,procps";
+
+    // debootstrap fetches and unpacks about 120 packages: two minutes here, ten at most on a slow mirror.
+    private static readonly TimeSpan DebootstrapTimeout = TimeSpan.FromMinutes(10);
+
+    // A booted Debian reaches multi-user.target in 1-3 s here; a loaded CI machine may take much longer.
+    private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(90);
+
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+
+    private Process? _nspawn;
+
+    /// <summary>
+    /// Where the root is kept between runs: named for its release and packages, so a change to either makes a new one.
+    /// </summary>
+    public static string CachedRoot { get; } = Path.Combine(
+        Environment.GetEnvironmentVariable("APPHOST_TEST_CACHE") ?? "/var/cache/apphost-tests",
+        $"bookworm-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Packages)))[..12]}");
+
+    /// <summary>The container's init (systemd), whose namespaces <c>nsenter</c> enters.</summary>
+    public int InitPid { get; private set; }
+
+    /// <summary>Why this machine cannot boot a container, or null when it can.</summary>
+    public static string? WhyNot()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return "systemd-nspawn needs Linux";
+        }
+
+        if (Environment.UserName != "root")
+        {
+            return "systemd-nspawn and nsenter need root; run the tests as root (CI does)";
+        }
+
+        foreach (var (program, package) in new[] { ("systemd-nspawn", "systemd-container"), ("debootstrap", "debootstrap"), ("nsenter", "util-linux") })
+        {
+            if (!OnPath(program))
+            {
+                return $"{program} is not installed; install it with: sudo apt-get install {package}";
+            }
+        }
+
+        return null;
+    }
+
+    public async Task InitializeAsync()
+    {
+        if (WhyNot() is not null)
+        {
+            return; // the tests skip themselves with the reason
+        }
+
+        await EnsureRootAsync();
+        _nspawn = Process.Start(new ProcessStartInfo("systemd-nspawn",
+        [
+            "--directory", CachedRoot, "--volatile=overlay", "--private-network", "--register=no", "--keep-unit",
+            "--quiet", "--boot",
+        ])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+        })!;
+        // The console's output is not needed, but must be read so the container never blocks on it.
+        _ = _nspawn.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        _ = _nspawn.StandardError.BaseStream.CopyToAsync(Stream.Null);
+
+        // nspawn's first child sets the container up, then starts init (systemd) as the next one.
+        await Poll.UntilAsync(() => Task.FromResult(FindInit() is int pid && ProcessName(pid) == "systemd"), BootTimeout, "the container's init to start");
+        InitPid = FindInit()!.Value;
+        var deadline = DateTime.UtcNow + BootTimeout;
+        string state = "";
+        await Poll.UntilAsync(async () =>
+        {
+            state = (await RunAsync(["systemctl", "is-system-running"], check: false)).Output.Trim();
+            return state is "running" or "degraded";
+        }, BootTimeout, "the container's boot to finish");
+        Assert.True(state == "running", $"the container booted {state}: {(await RunAsync(["systemctl", "--failed", "--no-pager"], check: false)).Output}");
+    }
+
+    /// <summary>Runs a command inside the container, in all its namespaces, as root.</summary>
+    /// <param name="command">The program and its arguments.</param>
+    /// <param name="check">Fail the test on a non-zero exit.</param>
+    /// <param name="input">A host file fed to the command's standard input.</param>
+    public Task<CommandResult> RunAsync(IReadOnlyList<string> command, bool check = true, string? input = null) =>
+        RunOnHostAsync([.. Enter, "env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", .. command], check, input);
+
+    /// <summary>The prefix that runs a host program in the container's network namespace only: its loopback, the host's files.</summary>
+    public IReadOnlyList<string> InNetwork => ["nsenter", "--target", InitPid.ToString(CultureInfo.InvariantCulture), "--net"];
+
+    /// <summary>Copies a host file into the container (through its mount namespace), with the given mode and owner.</summary>
+    public async Task CopyInAsync(string hostFile, string containerPath, string mode = "0644", string owner = "root:root")
+    {
+        string folder = Path.GetDirectoryName(containerPath)!;
+        await RunAsync(["sh", "-c", $"mkdir -p '{folder}' && cat > '{containerPath}' && chmod {mode} '{containerPath}' && chown {owner} '{containerPath}'"], input: hostFile);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_nspawn is null)
+        {
+            return;
+        }
+
+        // SIGTERM makes systemd-nspawn power the container off in order; it is killed if that takes too long.
+        _nspawn.Kill(entireProcessTree: false);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await _nspawn.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _nspawn.Kill(entireProcessTree: true);
+        }
+
+        _nspawn.Dispose();
+    }
+
+    private IReadOnlyList<string> Enter => ["nsenter", "--target", InitPid.ToString(CultureInfo.InvariantCulture), "--all"];
+
+    private static async Task<CommandResult> RunOnHostAsync(IReadOnlyList<string> command, bool check, string? input, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(command[0], command.Skip(1))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = input is not null,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await using (var file = File.OpenRead(input))
+            {
+                await file.CopyToAsync(process.StandardInput.BaseStream);
+            }
+
+            process.StandardInput.Close();
+        }
+
+        using var deadline = new CancellationTokenSource(timeout ?? CommandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{string.Join(' ', command)} did not finish within {(timeout ?? CommandTimeout).TotalSeconds} s");
+        }
+
+        var result = new CommandResult(process.ExitCode, await output, await errors);
+        if (check && result.ExitCode != 0)
+        {
+            Assert.Fail($"{string.Join(' ', command)} exited with {result.ExitCode}:\n{result.Output}\n{result.Errors}");
+        }
+
+        return result;
+    }
+
+    /// <summary>Makes the root with debootstrap into a temporary folder, renamed into place when complete.</summary>
+    private static async Task EnsureRootAsync()
+    {
+        if (Directory.Exists(CachedRoot))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(CachedRoot)!);
+        string making = $"{CachedRoot}.making-{Environment.ProcessId}";
+        try
+        {
+            await RunOnHostAsync(["debootstrap", "--variant=minbase", $"--include={Packages}", "bookworm", making, "http://deb.debian.org/debian"],
+                check: true, input: null, DebootstrapTimeout);
+            Directory.Move(making, CachedRoot);
+        }
+        finally
+        {
+            if (Directory.Exists(making))
+            {
+                await RunOnHostAsync(["rm", "-rf", "--one-file-system", making], check: false, input: null);
+            }
+        }
+    }
+
+    /// <summary>The container's init: the one child of systemd-nspawn.</summary>
+    private int? FindInit()
+    {
+        string children = $"/proc/{_nspawn!.Id}/task/{_nspawn.Id}/children";
+        if (!File.Exists(children))
+        {
+            return null;
+        }
+
+        string text = File.ReadAllText(children).Trim();
+        return text.Length == 0 ? null : int.Parse(text.Split(' ')[0], CultureInfo.InvariantCulture);
+    }
+
+    private static string? ProcessName(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            return null; // it has just ended
+        }
+    }
+
+    private static bool OnPath(string program) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, program)));
+
+    public sealed record CommandResult(int ExitCode, string Output, string Errors);
+}
