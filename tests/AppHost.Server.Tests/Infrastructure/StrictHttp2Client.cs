@@ -19,18 +19,11 @@ public sealed class StrictHttp2Client
 {
     public const int StreamsPerConnection = 10;
     private const int Connections = 2;
-    private const int MaxWindow = int.MaxValue; // 2^31-1: the client never has to send WINDOW_UPDATE again
-    private const int DefaultWindow = 65_535;
-
-    // Frame types and flags of RFC 9113 §6.
-    private const byte Data = 0x0, Headers = 0x1, ResetStream = 0x3, Settings = 0x4, Ping = 0x6, GoAway = 0x7, WindowUpdate = 0x8;
-    private const byte EndStream = 0x1, Ack = 0x1, EndHeaders = 0x4;
-
-    private static readonly byte[] Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"u8.ToArray();
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(20);
 
     private readonly Func<Task<Socket>> _connect;
-    private readonly byte[] _requestBlock;
+    private readonly string _authority;
+    private readonly string _path;
     private readonly CancellationTokenSource _stop = new(StrictLoad.MaxDuration); // stops by itself at the latest then
     private readonly List<string> _failures = [];
     private readonly List<Task> _loops = [];
@@ -42,7 +35,8 @@ public sealed class StrictHttp2Client
     private StrictHttp2Client(Func<Task<Socket>> connect, string authority, string path)
     {
         _connect = connect;
-        _requestBlock = RequestHeaderBlock(authority, path);
+        _authority = authority;
+        _path = path;
         for (int i = 0; i < Connections; i++)
         {
             _loops.Add(Task.Run(ConnectionLoopAsync));
@@ -125,28 +119,6 @@ public sealed class StrictHttp2Client
         }
     }
 
-    /// <summary>GET with :method, :scheme and :authority/:path as literals without indexing (RFC 7541 §6.2.2).</summary>
-    private static byte[] RequestHeaderBlock(string authority, string path)
-    {
-        var block = new List<byte> { 0x82, 0x87 }; // :method GET, :scheme https (static table 2 and 7)
-        AddLiteral(block, nameIndex: 4, path); // :path
-        AddLiteral(block, nameIndex: 1, authority); // :authority
-        return [.. block];
-
-        static void AddLiteral(List<byte> block, byte nameIndex, string value)
-        {
-            byte[] bytes = Encoding.ASCII.GetBytes(value);
-            if (bytes.Length >= 127)
-            {
-                throw new ArgumentException("header values here are short", nameof(value));
-            }
-
-            block.Add(nameIndex);
-            block.Add((byte)bytes.Length);
-            block.AddRange(bytes);
-        }
-    }
-
     private sealed class AuthenticationFailure(string message) : Exception(message);
 
     /// <summary>One connection: its streams, and the frames read and written on it.</summary>
@@ -160,19 +132,7 @@ public sealed class StrictHttp2Client
 
         public async Task RunAsync()
         {
-            byte[] start = new byte[Preface.Length + 9 + 12 + 13];
-            Preface.CopyTo(start, 0);
-            int at = Preface.Length;
-            // SETTINGS: no server push; the largest stream window, so flow control never stops a response.
-            at += WriteFrameHeader(start.AsSpan(at), 12, Settings, 0, 0);
-            BinaryPrimitives.WriteUInt16BigEndian(start.AsSpan(at), 0x2); // ENABLE_PUSH
-            BinaryPrimitives.WriteUInt32BigEndian(start.AsSpan(at + 2), 0);
-            BinaryPrimitives.WriteUInt16BigEndian(start.AsSpan(at + 6), 0x4); // INITIAL_WINDOW_SIZE
-            BinaryPrimitives.WriteUInt32BigEndian(start.AsSpan(at + 8), MaxWindow);
-            at += 12;
-            at += WriteFrameHeader(start.AsSpan(at), 4, WindowUpdate, 0, 0);
-            BinaryPrimitives.WriteUInt32BigEndian(start.AsSpan(at), MaxWindow - DefaultWindow);
-            await WriteAsync(start.AsMemory(0, at + 4));
+            await WriteAsync(Http2Wire.ConnectionStart());
 
             for (int i = 0; i < StreamsPerConnection; i++)
             {
@@ -198,7 +158,6 @@ public sealed class StrictHttp2Client
 
         private async Task ReadFramesAsync(CancellationToken cancel)
         {
-            byte[] header = new byte[9];
             while (true)
             {
                 lock (_lock)
@@ -209,50 +168,41 @@ public sealed class StrictHttp2Client
                     }
                 }
 
-                await tls.ReadExactlyAsync(header, cancel);
-                int length = (header[0] << 16) | (header[1] << 8) | header[2];
-                byte type = header[3];
-                byte flags = header[4];
-                int stream = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(5)) & int.MaxValue;
-                byte[] payload = new byte[length];
-                await tls.ReadExactlyAsync(payload, cancel);
-
-                switch (type)
+                var frame = await Http2Wire.ReadFrameAsync(tls, cancel);
+                int stream = frame.Stream;
+                byte[] payload = frame.Payload;
+                byte flags = frame.Flags;
+                switch (frame.Type)
                 {
-                    case Settings when (flags & Ack) == 0:
-                        byte[] ack = new byte[9];
-                        WriteFrameHeader(ack, 0, Settings, Ack, 0);
-                        await WriteAsync(ack);
+                    case Http2Wire.Settings when (flags & Http2Wire.Ack) == 0:
+                        await WriteAsync(Http2Wire.SettingsAck());
                         break;
-                    case Ping when (flags & Ack) == 0:
-                        byte[] pong = new byte[9 + 8];
-                        WriteFrameHeader(pong, 8, Ping, Ack, 0);
-                        payload.CopyTo(pong, 9);
-                        await WriteAsync(pong);
+                    case Http2Wire.Ping when (flags & Http2Wire.Ack) == 0:
+                        await WriteAsync(Http2Wire.PingAck(payload));
                         break;
-                    case Headers:
+                    case Http2Wire.Headers:
                         lock (_lock)
                         {
                             if (_open.ContainsKey(stream))
                             {
-                                _open[stream] = IsStatus200(payload, flags);
+                                _open[stream] = Http2Wire.IsStatus200(frame);
                             }
                         }
 
-                        if ((flags & EndStream) != 0)
+                        if ((flags & Http2Wire.EndStream) != 0)
                         {
                             await CompleteAsync(stream);
                         }
 
                         break;
-                    case Data when (flags & EndStream) != 0:
+                    case Http2Wire.Data when (flags & Http2Wire.EndStream) != 0:
                         await CompleteAsync(stream);
                         break;
-                    case ResetStream:
+                    case Http2Wire.ResetStream:
                         FailStream(stream, $"RST_STREAM error {BinaryPrimitives.ReadUInt32BigEndian(payload)}");
                         break;
-                    case GoAway:
-                        int last = BinaryPrimitives.ReadInt32BigEndian(payload) & int.MaxValue;
+                    case Http2Wire.GoAway:
+                        int last = Http2Wire.LastStream(frame);
                         lock (_lock)
                         {
                             _goAwayLastStream = last;
@@ -266,38 +216,6 @@ public sealed class StrictHttp2Client
                         break;
                 }
             }
-        }
-
-        // Kestrel sends :status first; 200 is entry 8 of the static table (0x88). Dynamic table size updates (001xxxxx) may precede it.
-        private static bool IsStatus200(byte[] block, byte flags)
-        {
-            int at = 0;
-            if ((flags & 0x8) != 0)
-            {
-                at++; // PADDED: pad length byte
-            }
-
-            if ((flags & 0x20) != 0)
-            {
-                at += 5; // PRIORITY
-            }
-
-            while (at < block.Length && (block[at] & 0xE0) == 0x20)
-            {
-                bool continued = (block[at] & 0x1F) == 0x1F; // a 5-bit prefix integer, continued in 7-bit groups
-                at++;
-                if (continued)
-                {
-                    while (at < block.Length && (block[at] & 0x80) != 0)
-                    {
-                        at++;
-                    }
-
-                    at++;
-                }
-            }
-
-            return at < block.Length && block[at] == 0x88;
         }
 
         private async Task CompleteAsync(int stream)
@@ -336,9 +254,7 @@ public sealed class StrictHttp2Client
                 int id = _nextStreamId;
                 _nextStreamId += 2;
                 _open[id] = false;
-                frame = new byte[9 + client._requestBlock.Length];
-                WriteFrameHeader(frame, client._requestBlock.Length, Headers, EndStream | EndHeaders, id);
-                client._requestBlock.CopyTo(frame, 9);
+                frame = Http2Wire.Get(id, client._authority, client._path);
             }
 
             await WriteAsync(frame);
@@ -379,17 +295,6 @@ public sealed class StrictHttp2Client
             {
                 _writing.Release();
             }
-        }
-
-        private static int WriteFrameHeader(Span<byte> destination, int length, byte type, byte flags, int stream)
-        {
-            destination[0] = (byte)(length >> 16);
-            destination[1] = (byte)(length >> 8);
-            destination[2] = (byte)length;
-            destination[3] = type;
-            destination[4] = flags;
-            BinaryPrimitives.WriteInt32BigEndian(destination[5..], stream);
-            return 9;
         }
     }
 }

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+
+namespace AppHost.Server.Tests.Infrastructure;
+
+/// <summary>A TLS connection driven by hand, byte by byte, so a test sees exactly what the server sends and when it closes.</summary>
+public sealed class RawHttps : IAsyncDisposable
+{
+    private readonly TcpClient _tcp;
+
+    private RawHttps(TcpClient tcp, SslStream tls)
+    {
+        _tcp = tcp;
+        Tls = tls;
+    }
+
+    public SslStream Tls { get; }
+
+    /// <param name="port">The HTTPS port on 127.0.0.1.</param>
+    /// <param name="protocol">The one protocol offered by ALPN: HTTP/1.1 or HTTP/2.</param>
+    public static async Task<RawHttps> ConnectAsync(int port, SslApplicationProtocol protocol)
+    {
+        var tcp = new TcpClient { NoDelay = true };
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        var tls = new SslStream(tcp.GetStream());
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            ApplicationProtocols = [protocol],
+            RemoteCertificateValidationCallback = (_, _, _, _) => true, // which certificate is served is other tests' business
+        });
+        return new RawHttps(tcp, tls);
+    }
+
+    /// <summary>Sends one HTTP/1.1 GET and reads its whole response (a Content-Length or a chunked body).</summary>
+    /// <returns>The status line and the headers, lower-cased names; the body is read and dropped.</returns>
+    public async Task<(string Status, IReadOnlyDictionary<string, string> Headers)> GetAsync(string path)
+    {
+        await Tls.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+        string status = await ReadLineAsync();
+        var headers = new Dictionary<string, string>();
+        for (string line = await ReadLineAsync(); line.Length > 0; line = await ReadLineAsync())
+        {
+            string[] field = line.Split(':', 2);
+            headers[field[0].Trim().ToLowerInvariant()] = field[1].Trim();
+        }
+
+        if (headers.TryGetValue("content-length", out string? length))
+        {
+            await Tls.ReadExactlyAsync(new byte[int.Parse(length, CultureInfo.InvariantCulture)]);
+        }
+        else
+        {
+            // Chunked: hexadecimal size lines, each chunk followed by CRLF, and a last chunk of size 0.
+            for (int size; (size = int.Parse(await ReadLineAsync(), NumberStyles.HexNumber, CultureInfo.InvariantCulture)) > 0;)
+            {
+                await Tls.ReadExactlyAsync(new byte[size + 2]);
+            }
+
+            await ReadLineAsync();
+        }
+
+        return (status, headers);
+    }
+
+    private async Task<string> ReadLineAsync()
+    {
+        var line = new StringBuilder();
+        var one = new byte[1];
+        while (!line.ToString().EndsWith("\r\n", StringComparison.Ordinal))
+        {
+            await Tls.ReadExactlyAsync(one);
+            line.Append((char)one[0]);
+        }
+
+        return line.ToString(0, line.Length - 2);
+    }
+
+    /// <summary>True once the server has closed the connection (a read returns nothing).</summary>
+    public async Task<bool> ClosedByServerAsync()
+    {
+        try
+        {
+            return await Tls.ReadAsync(new byte[1]) == 0;
+        }
+        catch (IOException)
+        {
+            return true; // reset rather than closed: still closed by the server
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Tls.DisposeAsync();
+        _tcp.Dispose();
+    }
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net.Security;
+using System.Runtime.InteropServices;
+using AppHost.Server.Tests.Infrastructure;
+
+namespace AppHost.Server.Tests.Running;
+
+/// <summary>
+/// What each kind of connection gets when the server stops (SIGTERM), seen on the wire: what its
+/// client already sent is served, and only then is it closed.
+/// </summary>
+public sealed class GracefulStopTests(CertificatesFixture certificates) : IClassFixture<CertificatesFixture>
+{
+    private const string Path = "/api/greeting?name=stop";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task EveryConnectionFinishesWhatItsClientSentBeforeItCloses()
+    {
+        await using var app = await SampleApp.StartAsync("--cert", certificates.Files.Pfx);
+        int port = app.Address.Port;
+
+        await using var keepAlive = await RawHttps.ConnectAsync(port, SslApplicationProtocol.Http11);
+        Assert.Equal("HTTP/1.1 200 OK", (await keepAlive.GetAsync(Path)).Status);
+        await using var fresh = await RawHttps.ConnectAsync(port, SslApplicationProtocol.Http11); // handshake done, nothing sent yet
+        await using var http2 = await RawHttps.ConnectAsync(port, SslApplicationProtocol.Http2);
+        string authority = $"127.0.0.1:{port}";
+        await http2.Tls.WriteAsync(Http2Wire.ConnectionStart());
+        await http2.Tls.WriteAsync(Http2Wire.Get(1, authority, Path));
+        Assert.True(Http2Wire.IsStatus200(await NextAsync(http2, Http2Wire.Headers)));
+
+        app.Process.Signal(PosixSignal.SIGTERM);
+
+        // HTTP/2, step one (RFC 9113 §6.8): GOAWAY with the largest stream id, then a PING.
+        var first = await NextAsync(http2, Http2Wire.GoAway);
+        Assert.Equal(int.MaxValue, Http2Wire.LastStream(first));
+        var ping = await NextAsync(http2, Http2Wire.Ping);
+        // A request the client sent before it read the GOAWAY: it crosses the GOAWAY on the wire.
+        await http2.Tls.WriteAsync(Http2Wire.Get(3, authority, Path));
+        await http2.Tls.WriteAsync(Http2Wire.PingAck(ping.Payload));
+
+        // Kestrel asked every connection to close as it sent that GOAWAY; the HTTP/1.1 connections
+        // are within their grace, and a request on each is still answered, then the connection closes.
+        foreach (var connection in new[] { keepAlive, fresh })
+        {
+            var (status, headers) = await connection.GetAsync(Path);
+            Assert.Equal("HTTP/1.1 200 OK", status);
+            Assert.Equal("close", headers["connection"]);
+            Assert.True(await connection.ClosedByServerAsync());
+        }
+
+        // HTTP/2, step two: the crossing stream is served, and the last GOAWAY names it.
+        Assert.True(Http2Wire.IsStatus200(await NextAsync(http2, Http2Wire.Headers)));
+        Assert.Equal(3, Http2Wire.LastStream(await NextAsync(http2, Http2Wire.GoAway)));
+        Assert.Equal(0, await app.Process.WaitForExitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task AnIdleConnectionIsClosedAfterTheGraceAndDoesNotHoldTheStop()
+    {
+        // A shutdown timeout far longer than the grace: the stop must not wait for it.
+        await using var app = await SampleApp.StartAsync("--cert", certificates.Files.Pfx, "--shutdown-timeout", "60");
+        await using var idle = await RawHttps.ConnectAsync(app.Address.Port, SslApplicationProtocol.Http11);
+        Assert.Equal("HTTP/1.1 200 OK", (await idle.GetAsync(Path)).Status);
+
+        var stopping = Stopwatch.StartNew();
+        app.Process.Signal(PosixSignal.SIGTERM);
+        Assert.True(await idle.ClosedByServerAsync());
+        Assert.Equal(0, await app.Process.WaitForExitAsync(Deadline));
+        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(30), $"the stop took {stopping.Elapsed}, as if it waited for the shutdown timeout");
+    }
+
+    /// <summary>The next frame of the type, answering the server's SETTINGS and PINGs meanwhile as a client must.</summary>
+    private static async Task<Http2Wire.Frame> NextAsync(RawHttps connection, byte type)
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (true)
+        {
+            var frame = await Http2Wire.ReadFrameAsync(connection.Tls, deadline.Token);
+            if (frame.Type == type)
+            {
+                return frame;
+            }
+
+            if (frame.Type == Http2Wire.Settings && (frame.Flags & Http2Wire.Ack) == 0)
+            {
+                await connection.Tls.WriteAsync(Http2Wire.SettingsAck());
+            }
+            else if (frame.Type == Http2Wire.Ping && (frame.Flags & Http2Wire.Ack) == 0)
+            {
+                await connection.Tls.WriteAsync(Http2Wire.PingAck(frame.Payload));
+            }
+        }
+    }
+}
