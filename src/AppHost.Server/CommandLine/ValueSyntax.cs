@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
-using System.Text.RegularExpressions;
 using Serilog.Events;
 
 namespace AppHost.CommandLine;
@@ -16,7 +15,7 @@ internal delegate bool TryParse<T>(string text, [MaybeNullWhen(false)] out T val
 internal sealed record ValueSyntax<T>(string HelpName, string Expected, TryParse<T> TryParse);
 
 /// <summary>The value syntaxes of the server's options.</summary>
-internal static partial class ValueSyntax
+internal static class ValueSyntax
 {
     public static readonly ValueSyntax<int?> RedirectPort = new(
         "port",
@@ -51,7 +50,7 @@ internal static partial class ValueSyntax
         {
             name = text.ToLowerInvariant();
             // DNS names are at most 253 characters; an optional leading "*." allows every subdomain.
-            return text.Length <= 253 && (IPAddress.TryParse(text, out _) || HostNamePattern().IsMatch(text));
+            return text.Length <= 253 && (IPAddress.TryParse(text, out _) || IsDnsName(text));
         });
 
     public static readonly ValueSyntax<string?> FilePath = new(
@@ -94,6 +93,30 @@ internal static partial class ValueSyntax
             return format is not null;
         });
 
-    [GeneratedRegex(@"^(\*\.)?[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?(\.[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?)*$")]
-    private static partial Regex HostNamePattern();
+    /// <summary>
+    /// Dot-separated labels of ASCII letters, digits and inner hyphens, after an optional "*.".
+    /// Checked by hand rather than by a regular expression, which would put a regex engine (14 KB) in every native file.
+    /// </summary>
+    private static bool IsDnsName(string text)
+    {
+        var name = text.StartsWith("*.", StringComparison.Ordinal) ? text.AsSpan(2) : text.AsSpan();
+        foreach (var range in name.Split('.'))
+        {
+            var label = name[range];
+            if (label.IsEmpty || label[0] == '-' || label[^1] == '-')
+            {
+                return false;
+            }
+
+            foreach (char c in label)
+            {
+                if (!char.IsAsciiLetterOrDigit(c) && c != '-')
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
 }

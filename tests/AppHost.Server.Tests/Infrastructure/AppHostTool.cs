@@ -1,28 +1,10 @@
-using System.Diagnostics;
-
 namespace AppHost.Server.Tests.Infrastructure;
 
 /// <summary>The apphost command-line tool of this repository, built with the tests (a project reference), run as users run it.</summary>
 public static class AppHostTool
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
-
     /// <summary>Runs <c>dotnet apphost.dll</c> with the arguments and returns its output; fails the test on a non-zero exit.</summary>
-    public static async Task<string> RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet", [ToolPath(), .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(Timeout);
-        await process.WaitForExitAsync(deadline.Token);
-        Assert.True(process.ExitCode == 0, $"apphost {string.Join(' ', args)} exited with {process.ExitCode}:\n{await output}\n{await errors}");
-        return await output;
-    }
+    public static async Task<string> RunAsync(params string[] args) => (await HostCommand.RunAsync(["dotnet", ToolPath(), .. args])).Output;
 
     /// <summary>src/AppHost.Cli/bin/CONFIGURATION/net10.0/apphost.dll, for the configuration these tests were built in.</summary>
     private static string ToolPath()

@@ -26,8 +26,6 @@ public sealed class SystemdContainer : IAsyncLifetime
     // A booted Debian reaches multi-user.target in 1-3 s here; a loaded CI machine may take much longer.
     private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(90);
 
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
-
     private Process? _nspawn;
 
     /// <summary>
@@ -103,8 +101,8 @@ public sealed class SystemdContainer : IAsyncLifetime
     /// <param name="command">The program and its arguments.</param>
     /// <param name="check">Fail the test on a non-zero exit.</param>
     /// <param name="input">A host file fed to the command's standard input.</param>
-    public Task<CommandResult> RunAsync(IReadOnlyList<string> command, bool check = true, string? input = null) =>
-        RunOnHostAsync([.. Enter, "env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", .. command], check, input);
+    public Task<HostCommand.Result> RunAsync(IReadOnlyList<string> command, bool check = true, string? input = null) =>
+        HostCommand.RunAsync([.. Enter, "env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", .. command], check, input);
 
     /// <summary>The prefix that runs a host program in the container's network namespace only: its loopback, the host's files.</summary>
     public IReadOnlyList<string> InNetwork => ["nsenter", "--target", InitPid.ToString(CultureInfo.InvariantCulture), "--net"];
@@ -140,47 +138,6 @@ public sealed class SystemdContainer : IAsyncLifetime
 
     private IReadOnlyList<string> Enter => ["nsenter", "--target", InitPid.ToString(CultureInfo.InvariantCulture), "--all"];
 
-    private static async Task<CommandResult> RunOnHostAsync(IReadOnlyList<string> command, bool check, string? input, TimeSpan? timeout = null)
-    {
-        var start = new ProcessStartInfo(command[0], command.Skip(1))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = input is not null,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        if (input is not null)
-        {
-            await using (var file = File.OpenRead(input))
-            {
-                await file.CopyToAsync(process.StandardInput.BaseStream);
-            }
-
-            process.StandardInput.Close();
-        }
-
-        using var deadline = new CancellationTokenSource(timeout ?? CommandTimeout);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{string.Join(' ', command)} did not finish within {(timeout ?? CommandTimeout).TotalSeconds} s");
-        }
-
-        var result = new CommandResult(process.ExitCode, await output, await errors);
-        if (check && result.ExitCode != 0)
-        {
-            Assert.Fail($"{string.Join(' ', command)} exited with {result.ExitCode}:\n{result.Output}\n{result.Errors}");
-        }
-
-        return result;
-    }
-
     /// <summary>Makes the root with debootstrap into a temporary folder, renamed into place when complete.</summary>
     private static async Task EnsureRootAsync()
     {
@@ -193,15 +150,15 @@ public sealed class SystemdContainer : IAsyncLifetime
         string making = $"{CachedRoot}.making-{Environment.ProcessId}";
         try
         {
-            await RunOnHostAsync(["debootstrap", "--variant=minbase", $"--include={Packages}", "bookworm", making, "http://deb.debian.org/debian"],
-                check: true, input: null, DebootstrapTimeout);
+            await HostCommand.RunAsync(["debootstrap", "--variant=minbase", $"--include={Packages}", "bookworm", making, "http://deb.debian.org/debian"],
+                check: true, input: null, timeout: DebootstrapTimeout);
             Directory.Move(making, CachedRoot);
         }
         finally
         {
             if (Directory.Exists(making))
             {
-                await RunOnHostAsync(["rm", "-rf", "--one-file-system", making], check: false, input: null);
+                await HostCommand.RunAsync(["rm", "-rf", "--one-file-system", making], check: false, input: null);
             }
         }
     }
@@ -233,6 +190,4 @@ public sealed class SystemdContainer : IAsyncLifetime
 
     private static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, program)));
-
-    public sealed record CommandResult(int ExitCode, string Output, string Errors);
 }

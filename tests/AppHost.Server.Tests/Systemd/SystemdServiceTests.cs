@@ -217,19 +217,6 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
         return output.Trim().Split('=')[1].Replace(":", "", StringComparison.Ordinal);
     }
 
-    private async Task<string> RunInNetworkAsync(IReadOnlyList<string> command)
-    {
-        var start = new ProcessStartInfo(_container.InNetwork[0], [.. _container.InNetwork.Skip(1), .. command])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(Deadline);
-        await process.WaitForExitAsync(deadline.Token);
-        Assert.True(process.ExitCode == 0, $"{string.Join(' ', command)} exited with {process.ExitCode}: {await errors}");
-        return await output;
-    }
+    private async Task<string> RunInNetworkAsync(IReadOnlyList<string> command) =>
+        (await HostCommand.RunAsync([.. _container.InNetwork, .. command])).Output;
 }
