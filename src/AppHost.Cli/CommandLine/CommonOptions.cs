@@ -13,8 +13,7 @@ internal static class CommonOptions
 
     public static Option<string> Rid() => new("--rid", "-r")
     {
-        Description = "Runtime identifier of the target machine, for example linux-x64, linux-arm64, win-x64, osx-arm64.",
+        Description = "Runtime identifier of the target machine, for example linux-x64, linux-arm64, win-x64, osx-arm64. Default: this machine's.",
         HelpName = "rid",
-        Required = true,
     };
 }

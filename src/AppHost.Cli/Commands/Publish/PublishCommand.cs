@@ -4,7 +4,7 @@ using AppHost.Cli.CommandLine;
 namespace AppHost.Cli.Commands.Publish;
 
 /// <summary>
-/// <c>apphost publish [PROJECT|DIR] --rid RID [-o DIR] [-c CONFIG] [--no-smoke]</c>: one file for
+/// <c>apphost publish [PROJECT|DIR] [--rid RID] [-o DIR] [-c CONFIG] [--no-smoke]</c>: one file for
 /// the target, NativeAOT where this machine can build it, reported with its size, sha256 and glibc.
 /// </summary>
 internal static class PublishCommand
@@ -26,14 +26,14 @@ internal static class PublishCommand
             project, rid, output, configuration, noSmoke,
         };
         command.SetAction((parsed, cancel) => RunAsync(
-            parsed.GetValue(project), parsed.GetValue(rid)!, parsed.GetValue(output), parsed.GetValue(configuration)!, !parsed.GetValue(noSmoke), cancel));
+            parsed.GetValue(project), parsed.GetValue(rid), parsed.GetValue(output), parsed.GetValue(configuration)!, !parsed.GetValue(noSmoke), cancel));
         return command;
     }
 
-    private static async Task<int> RunAsync(string? projectPath, string rid, string? output, string configuration, bool smoke, CancellationToken cancel)
+    private static async Task<int> RunAsync(string? projectPath, string? rid, string? output, string configuration, bool smoke, CancellationToken cancel)
     {
         using var log = CliLog.Create();
-        var target = ParseRid(rid);
+        var target = ParseRid(rid, out bool chosenHere);
         var host = HostMachine.Current();
         var plan = PublishPlanner.Decide(target, host);
         if (plan.Missing is { } missing)
@@ -52,7 +52,8 @@ internal static class PublishCommand
         string file;
         try
         {
-            log.Information("Publishing {Project} for {Rid} ({Configuration})", Path.GetFileName(app.ProjectPath), target.Rid, configuration);
+            log.Information(chosenHere ? "Publishing {Project} for {Rid}, this machine's own (--rid picks another) ({Configuration})" : "Publishing {Project} for {Rid} ({Configuration})",
+                Path.GetFileName(app.ProjectPath), target.Rid, configuration);
             await DotnetPublisher.RunAsync(app, target, plan, configuration, staging, cancel);
             file = ArtifactCollector.Collect(staging, target.FileName(app.AssemblyName), layout);
         }
@@ -83,11 +84,14 @@ internal static class PublishCommand
         return ExitCodes.Success;
     }
 
-    private static RuntimeTarget ParseRid(string rid)
+    /// <param name="rid">--rid, or null for this machine's own.</param>
+    /// <param name="chosenHere">Whether the RID was this machine's, not the user's, so the log says which it chose.</param>
+    private static RuntimeTarget ParseRid(string? rid, out bool chosenHere)
     {
+        chosenHere = rid is null;
         try
         {
-            return RuntimeTarget.Parse(rid);
+            return rid is null ? RuntimeTarget.Of(HostMachine.Current()) : RuntimeTarget.Parse(rid);
         }
         catch (ArgumentException e)
         {

@@ -33,6 +33,21 @@ internal sealed record RuntimeTarget(string Rid, TargetOs Os, Architecture Archi
         ? new RuntimeTarget(rid, target.Os, target.Architecture)
         : throw new ArgumentException($"unknown RID '{rid}'; use one of {string.Join(", ", Known.Keys)}");
 
+    /// <summary>The RID of this very machine, as <c>dotnet publish --use-current-runtime</c> picks it.</summary>
+    /// <exception cref="ArgumentException">A machine no RID here describes (a 32-bit ARM Mac, say).</exception>
+    public static RuntimeTarget Of(HostMachine machine)
+    {
+        foreach (var (rid, target) in Known)
+        {
+            if (target == (machine.Os, machine.Architecture))
+            {
+                return new RuntimeTarget(rid, target.Os, target.Architecture);
+            }
+        }
+
+        throw new ArgumentException($"this machine ({machine.Os}, {machine.Architecture}) has no RID this tool publishes for; give one with --rid: {string.Join(", ", Known.Keys)}");
+    }
+
     /// <summary>The published file's name for an app: <c>shop</c>, or <c>shop.exe</c> for Windows.</summary>
     public string FileName(string appName) => Os == TargetOs.Windows ? appName + ".exe" : appName;
 }

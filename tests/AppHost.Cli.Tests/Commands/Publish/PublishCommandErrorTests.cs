@@ -32,14 +32,6 @@ public sealed class PublishCommandErrorTests : IDisposable
     }
 
     [Fact]
-    public async Task MissingRidIsAUsageError()
-    {
-        var run = await CommandRun.AppHostAsync(_directory.Path, "publish");
-
-        run.AssertOneLineError(2, "--rid");
-    }
-
-    [Fact]
     public async Task LibraryProjectIsNotAnApp()
     {
         string project = Path.Combine(_directory.Path, "Library.csproj");

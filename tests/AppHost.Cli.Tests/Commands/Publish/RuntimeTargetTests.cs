@@ -26,4 +26,25 @@ public sealed class RuntimeTargetTests
         Assert.Contains("unknown RID 'linux-x65'", error.Message);
         Assert.Contains("linux-arm64", error.Message);
     }
+
+    [Theory]
+    [InlineData(TargetOs.Linux, Architecture.X64, "linux-x64")]
+    [InlineData(TargetOs.Linux, Architecture.Arm64, "linux-arm64")]
+    [InlineData(TargetOs.LinuxMusl, Architecture.X64, "linux-musl-x64")]
+    [InlineData(TargetOs.MacOS, Architecture.Arm64, "osx-arm64")]
+    public void WithoutRidTheMachinesOwnIsChosen(TargetOs os, Architecture architecture, string rid)
+    {
+        var machine = new HostMachine(os, architecture, _ => true, _ => true);
+
+        Assert.Equal(rid, RuntimeTarget.Of(machine).Rid);
+    }
+
+    [Fact]
+    public void AMachineWithNoRidIsToldToGiveOne()
+    {
+        var machine = new HostMachine(TargetOs.MacOS, Architecture.X86, _ => true, _ => true);
+
+        var error = Assert.Throws<ArgumentException>(() => RuntimeTarget.Of(machine));
+        Assert.Contains("give one with --rid", error.Message);
+    }
 }
