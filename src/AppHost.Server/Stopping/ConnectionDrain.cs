@@ -143,6 +143,9 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
         // From here Kestrel ends the connection its own way: HTTP/1.1 after the current response,
         // HTTP/2 with GOAWAY(last stream) once its streams are done.
         _close.Cancel();
-        _http2?.KeepWaking();
+        if (_stopping)
+        {
+            _http2?.KeepWaking();
+        }
     }
 }

@@ -107,6 +107,14 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
 
     private void SendWakePing()
     {
+        lock (_lock)
+        {
+            if (_pending is not null)
+            {
+                return; // frames still wait to go out (the client reads slowly): one more PING would wake nothing
+            }
+        }
+
         // Zero data: only the acknowledgement of the first PING, with its random data, counts.
         byte[] ping = new byte[Http2Frames.PingLength];
         Http2Frames.WritePing(ping, stackalloc byte[Http2Frames.PingPayloadLength]);
