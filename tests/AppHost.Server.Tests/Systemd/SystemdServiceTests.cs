@@ -16,14 +16,14 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
     private const int HttpsPort = 8443;
     private const int HttpPort = 8080;
 
+    // Each server process of the restart test answers this many requests of the load (about a second's worth here) before the next restart.
+    private const int AnswersPerProcess = 2000;
+
     // What the units say (ServiceUnit): WatchdogSec=30, RestartSec=1, TimeoutStopSec=35.
     private static readonly TimeSpan WatchdogAndRestart = TimeSpan.FromSeconds(30 + 1);
     private static readonly TimeSpan TimeoutStop = TimeSpan.FromSeconds(35);
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-
-    // Each server process of the restart test answers this many requests of the load (about a second's worth here) before the next restart.
-    private const int AnswersPerProcess = 2000;
 
     private readonly NativeAppFixture _native;
     private readonly SystemdContainer _container;
