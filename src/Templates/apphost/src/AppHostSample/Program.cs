@@ -53,7 +53,8 @@ public static class Program
         });
 
         await using var app = builder.Build();
-        // First, so it sees every request: during a stop, a request on a keep-alive connection is answered with Connection: close, not dropped.
+        // First, so it sees every request: during a stop (SIGTERM, systemctl restart), a request on
+        // a keep-alive connection is answered with Connection: close rather than dropped.
         app.UseGracefulStop();
         app.UseRequestLog(log);
         app.UseHostFiltering();
