@@ -77,7 +77,8 @@ nginx_config() { # name server.conf http-port https-port
     local dir=$WORK/nginx-$1
     mkdir -p "$dir"
     sed -e "s|@DIR@|$dir|g" -e "s|@CERT@|$cert|g" -e "s|@KEY@|$key|g" "$bench/nginx/common.conf" > "$dir/nginx.conf"
-    sed -e "s|@HTTP_PORT@|$3|g" -e "s|@HTTPS_PORT@|$4|g" -e "s|@APP_PORT@|$(port 43)|g" "$bench/nginx/$2" > "$dir/server.conf"
+    sed -e "s|@HTTP_PORT@|$3|g" -e "s|@HTTPS_PORT@|$4|g" -e "s|@APP_PORT@|$(port 43)|g" \
+        -e "s|@WWWROOT@|$root/src/Templates/apphost/src/AppHostSample/wwwroot|g" "$bench/nginx/$2" > "$dir/server.conf"
     "$nginx" -t -q -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" || die "nginx rejects $dir/nginx.conf"
 }
 nginx_config static static.conf "$(port 31)" "$(port 32)"
@@ -261,11 +262,12 @@ generate_load() { # proto url seconds
 }
 
 servers=(native jit go nginx proxy)
-endpoints=(plaintext json table)
+endpoints=(plaintext json table site.css)
 protos=(h1 h1s h2s)
 runs_for() { # proto endpoint: the servers measured there, rotated by round so none always goes first
     local list=("${servers[@]}") i
-    [ "$2" = plaintext ] || list=(native jit go proxy)     # nginx answers /plaintext only
+    [ "$2" = plaintext ] || list=(native jit go proxy)     # nginx answers /plaintext only...
+    [ "$2" = site.css ] && list=(native jit nginx)       # ...and /site.css, from disk; the app's is inside its file
     [ "$1:$2" = h1:plaintext ] && list+=(native-log)
     for ((i = 0; i < ${#list[@]}; i++)); do
         echo "${list[$(((i + $3) % ${#list[@]}))]}"

@@ -93,6 +93,11 @@ public sealed partial class TemplateJourneyTests(TemplateFixture template) : ICl
     [Fact]
     public async Task PublishedNativeFileServesHttp2AndStopsOnSigterm()
     {
+        // A file of the user's own in wwwroot/: it must come out inside the native file.
+        string added = Path.Combine(template.FromTemplate, "src/Shop/wwwroot/data/added.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(added)!);
+        await File.WriteAllTextAsync(added, """{ "added": "before publish" }""");
+
         // No --rid, as a new user types it: the file is for this machine, and the tool says so.
         string rid = RuntimeInformation.RuntimeIdentifier;
         var publish = (await CommandRun.AppHostAsync(template.FromTemplate, "publish")).AssertSucceeded();
@@ -109,12 +114,24 @@ public sealed partial class TemplateJourneyTests(TemplateFixture template) : ICl
             Assert.Matches(GlibcLine(), string.Join('\n', publish.StandardOutput));
         }
 
-        await using var server = await RunningServer.StartAsync(file, "--host", "127.0.0.1", "--port", "0", "--cert", Path.Combine(template.FromTemplate, "dev.pfx"));
+        // Copied alone into an empty folder, as to a server: nothing beside it.
+        string alone = Path.Combine(template.Work, "server");
+        Directory.CreateDirectory(alone);
+        File.Copy(file, Path.Combine(alone, Path.GetFileName(file)), overwrite: true);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path.Combine(alone, Path.GetFileName(file)), File.GetUnixFileMode(file));
+        }
+
+        await using var server = await RunningServer.StartAsync(Path.Combine(alone, Path.GetFileName(file)), "--host", "127.0.0.1", "--port", "0", "--cert", Path.Combine(template.FromTemplate, "dev.pfx"));
         using var client = server.Http2Client(fingerprint);
         using var response = await client.GetAsync("/api/greeting?name=Shop");
+        using var served = await client.GetAsync("/data/added.json");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpVersion.Version20, response.Version);
+        Assert.Equal("application/json", served.Content.Headers.ContentType!.ToString());
+        Assert.Equal(await File.ReadAllTextAsync(added), await served.Content.ReadAsStringAsync());
         Assert.Equal(0, await server.StopAsync());
     }
 

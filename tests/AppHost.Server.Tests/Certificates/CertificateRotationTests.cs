@@ -46,6 +46,8 @@ public sealed class CertificateRotationTests : IDisposable
         File.CreateSymbolicLink(KeyPath, "..data/key.pem");
         await using var app = await SampleApp.StartAsync("--cert", CertPath, "--key", KeyPath);
         await using var load = StrictLoad.Start(app.Address.Port);
+        // The load is under way before anything changes, so every client sees the change.
+        await ServedRequests.MoreAsync(app, 50, Deadline);
 
         WriteVersion("v2", _new);
         File.CreateSymbolicLink(Path.Combine(_directory.Path, "..data_tmp"), "v2");
@@ -53,6 +55,7 @@ public sealed class CertificateRotationTests : IDisposable
         Assert.Equal(0, Rename(Path.Combine(_directory.Path, "..data_tmp"), Path.Combine(_directory.Path, "..data")));
 
         await ServedCertificateBecomesAsync(app, _new.Thumbprint);
+        await ServedRequests.MoreAsync(app, 50, Deadline);
         StrictLoad.AssertNothingLost(await load.StopAsync());
     }
 
@@ -82,11 +85,14 @@ public sealed class CertificateRotationTests : IDisposable
     {
         await using var app = await StartWithOldPairAsync();
         await using var load = StrictLoad.Start(app.Address.Port);
+        // The load is under way before anything changes, so every client sees the change.
+        await ServedRequests.MoreAsync(app, 50, Deadline);
 
         ReplaceByRename(CertPath, "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
 
         await app.Process.WaitForOutputAsync(l => l.Contains("Certificate not reloaded", StringComparison.Ordinal), Deadline);
         Assert.Equal(_old.Thumbprint, await TlsProbe.CertificateThumbprintAsync(app.Address.Port));
+        await ServedRequests.MoreAsync(app, 50, Deadline);
         StrictLoad.AssertNothingLost(await load.StopAsync());
     }
 

@@ -9,6 +9,21 @@ public static class SampleApp
     /// <summary>The JIT-compiled build, apphostsample.dll.</summary>
     public static readonly string Built = RunningApp.Built("apphostsample");
 
+    /// <summary>A folder of the sample app's source (src/Templates/apphost/src/AppHostSample/...), found upwards from the tests.</summary>
+    public static string SourceFolder(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string folder = Path.Combine(dir.FullName, "src", "Templates", "apphost", "src", "AppHostSample", name);
+            if (Directory.Exists(folder))
+            {
+                return folder;
+            }
+        }
+
+        throw new DirectoryNotFoundException($"the sample app's {name} folder was not found above {AppContext.BaseDirectory}");
+    }
+
     /// <summary>Starts the build on 127.0.0.1, port 0, plus <paramref name="args"/>, and waits until it listens.</summary>
     public static Task<RunningApp> StartAsync(params string[] args) => RunningApp.StartAsync(Built, args);
 

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
@@ -40,11 +41,19 @@ public sealed class NativeFileTests(NativeAppFixture native)
         using var client = TestClients.Http2(app.Address, native.Certificates.Certificate);
 
         using var response = await client.GetAsync("/api/greeting?name=native");
+        // wwwroot/ is inside the file: the stylesheet, in Brotli, as the JIT build serves it.
+        using var stylesheet = new HttpRequestMessage(HttpMethod.Get, "/site.css") { Headers = { { "Accept-Encoding", "br" } } };
+        using var css = await client.SendAsync(stylesheet);
         app.Process.Signal(PosixSignal.SIGTERM);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpVersion.Version20, response.Version);
         Assert.Contains("Hello, native!", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Equal(["br"], css.Content.Headers.ContentEncoding);
+        await using var decoded = new BrotliStream(await css.Content.ReadAsStreamAsync(), CompressionMode.Decompress);
+        using var reader = new StreamReader(decoded);
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(SampleApp.SourceFolder("wwwroot"), "site.css")), await reader.ReadToEndAsync());
         Assert.Equal(0, await app.Process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 

@@ -21,7 +21,7 @@ var (
 	}
 	protos     = []string{"h1", "h1s", "h2s"}
 	protoNames = map[string]string{"h1": "HTTP/1.1", "h1s": "HTTPS HTTP/1.1", "h2s": "HTTPS HTTP/2"}
-	endpoints  = []string{"plaintext", "json", "table"}
+	endpoints  = []string{"plaintext", "json", "table", "site.css"}
 )
 
 // A table read from a results/*.tsv file: one map per row, keyed by the header's names.

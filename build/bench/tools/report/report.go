@@ -31,7 +31,9 @@ Endpoints: ` + "`/plaintext`" + ` (` + "`Hello, World!`" + `), ` + "`/json`" + `
 serializer in .NET), and ` + "`/table?sort=name`" + `, where the application's own work dominates: it sorts a copy
 of an in-memory catalog of 3,000 products by name for every request and renders the first 100 as an
 HTML table, every text HTML-encoded (11.5 KB). The .NET and Go servers send the same bytes, up to
-how each encoder spells ` + "`\"`" + ` and ` + "`'`" + `. HTTPS uses one ECDSA P-256 certificate from ` + "`apphost cert --pem`" + ` for all.
+how each encoder spells ` + "`\"`" + ` and ` + "`'`" + `. ` + "`/site.css`" + ` is the sample app's stylesheet (483 bytes, no
+Content-Encoding asked for), from its wwwroot/ built into the file, and from disk for nginx. HTTPS uses one
+ECDSA P-256 certificate from ` + "`apphost cert --pem`" + ` for all.
 
 `)
 

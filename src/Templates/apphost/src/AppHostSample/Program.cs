@@ -65,6 +65,8 @@ public static class Program
             app.UseRedirectToHttps();
         }
 
+        // wwwroot/, built into the one file: compressed, validated and ranged; endpoints come first.
+        app.MapEmbeddedFiles(WwwRoot.Files);
         app.MapHome();
         app.MapHealth(app.Lifetime.ApplicationStopping);
         app.MapGreeting(options.GetValue(AppOptions.Greeting)!);

@@ -10,9 +10,12 @@ internal static class HomeEndpoints
     private const string Page = """
         <!doctype html>
         <html lang="en">
-        <head><meta charset="utf-8"><title>apphostsample</title></head>
+        <head>
+          <meta charset="utf-8"><title>apphostsample</title>
+          <link rel="stylesheet" href="/site.css"><link rel="icon" href="/img/icon.svg">
+        </head>
         <body>
-          <h1>apphostsample is running</h1>
+          <h1><img src="/img/icon.svg" alt="" width="32" height="32"> apphostsample is running</h1>
           <p>One native file: a web server with every setting in its code.</p>
           <p>Try <a href="/api/greeting?name=you">/api/greeting</a> or <a href="/healthz">/healthz</a>.</p>
         </body>
