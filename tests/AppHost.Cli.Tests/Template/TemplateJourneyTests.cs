@@ -93,10 +93,14 @@ public sealed partial class TemplateJourneyTests(TemplateFixture template) : ICl
     [Fact]
     public async Task PublishedNativeFileServesHttp2AndStopsOnSigterm()
     {
-        // A file of the user's own in wwwroot/: it must come out inside the native file.
-        string added = Path.Combine(template.FromTemplate, "src/Shop/wwwroot/data/added.json");
+        // Files of the user's own in wwwroot/: they must come out inside the native file. One sits
+        // under /api/, beside the /api/greeting endpoint; one has a type the build does not know.
+        string added = Path.Combine(template.FromTemplate, "src/Shop/wwwroot/api/added.json");
+        string unknown = Path.Combine(template.FromTemplate, "src/Shop/wwwroot/data/blob.xyz");
         Directory.CreateDirectory(Path.GetDirectoryName(added)!);
+        Directory.CreateDirectory(Path.GetDirectoryName(unknown)!);
         await File.WriteAllTextAsync(added, """{ "added": "before publish" }""");
+        await File.WriteAllBytesAsync(unknown, [0, 1, 2, 3]);
 
         // No --rid, as a new user types it: the file is for this machine, and the tool says so.
         string rid = RuntimeInformation.RuntimeIdentifier;
@@ -126,12 +130,15 @@ public sealed partial class TemplateJourneyTests(TemplateFixture template) : ICl
         await using var server = await RunningServer.StartAsync(Path.Combine(alone, Path.GetFileName(file)), "--host", "127.0.0.1", "--port", "0", "--cert", Path.Combine(template.FromTemplate, "dev.pfx"));
         using var client = server.Http2Client(fingerprint);
         using var response = await client.GetAsync("/api/greeting?name=Shop");
-        using var served = await client.GetAsync("/data/added.json");
+        using var served = await client.GetAsync("/api/added.json");
+        using var blob = await client.GetAsync("/data/blob.xyz");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpVersion.Version20, response.Version);
         Assert.Equal("application/json", served.Content.Headers.ContentType!.ToString());
         Assert.Equal(await File.ReadAllTextAsync(added), await served.Content.ReadAsStringAsync());
+        Assert.Equal("application/octet-stream", blob.Content.Headers.ContentType!.ToString());
+        Assert.Equal([0, 1, 2, 3], await blob.Content.ReadAsByteArrayAsync());
         Assert.Equal(0, await server.StopAsync());
     }
 
