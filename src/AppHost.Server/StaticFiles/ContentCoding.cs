@@ -15,10 +15,12 @@ internal static class ContentCodings
     /// <summary>
     /// The best coding the client accepts and the file has: the highest q-value, Brotli before gzip
     /// before the file itself when equal. A coding not named takes the q-value of <c>*</c>, if any.
+    /// The file itself is always acceptable (RFC 9110 §12.5.3), but it is preferred over a copy
+    /// only when the client names <c>identity</c> with a higher q-value.
     /// </summary>
     public static ContentCoding Choose(StringValues acceptEncoding, EmbeddedFile file)
     {
-        double brotli = 0, gzip = 0, any = -1;
+        double brotli = 0, gzip = 0, identity = 0, any = -1;
         bool brotliNamed = false, gzipNamed = false;
         foreach (string? header in acceptEncoding)
         {
@@ -34,6 +36,9 @@ internal static class ContentCodings
                     case "gzip" or "x-gzip":
                         (gzip, gzipNamed) = (q, true);
                         break;
+                    case "identity":
+                        identity = q;
+                        break;
                     case "*":
                         any = q;
                         break;
@@ -47,8 +52,8 @@ internal static class ContentCodings
             gzip = gzipNamed ? gzip : any;
         }
 
-        bool useBrotli = file.BrotliLength > 0 && brotli > 0;
-        bool useGzip = file.GzipLength > 0 && gzip > 0;
+        bool useBrotli = file.BrotliLength > 0 && brotli > 0 && brotli >= identity;
+        bool useGzip = file.GzipLength > 0 && gzip > 0 && gzip >= identity;
         return useBrotli && (!useGzip || brotli >= gzip) ? ContentCoding.Brotli
             : useGzip ? ContentCoding.Gzip
             : ContentCoding.Identity;

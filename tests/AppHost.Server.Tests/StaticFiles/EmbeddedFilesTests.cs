@@ -37,6 +37,8 @@ public sealed class EmbeddedFilesTests(HttpsServerFixture server) : IClassFixtur
     [InlineData("*", "br")]
     [InlineData("*;q=0.1, br;q=0", "gzip")]
     [InlineData("identity", "")]
+    [InlineData("identity;q=1, br;q=0.5", "")]
+    [InlineData("identity;q=0.5, br", "br")]
     [InlineData("deflate", "")]
     public async Task CodingIsChosenByAcceptEncodingAndDecodesToTheFile(string acceptEncoding, string coding)
     {
@@ -70,7 +72,7 @@ public sealed class EmbeddedFilesTests(HttpsServerFixture server) : IClassFixtur
     [InlineData("bytes=10-", 10, -1)]
     [InlineData("bytes=-5", -5, 5)]
     [InlineData("bytes=100-100000", 100, -1)]
-    public async Task RangeGives206WithThosBytesOfTheFileItself(string range, int start, int length)
+    public async Task RangeGives206WithThoseBytesOfTheFileItself(string range, int start, int length)
     {
         byte[] file = await File.ReadAllBytesAsync(Path.Combine(WwwRoot, "site.css"));
         int first = start < 0 ? file.Length + start : start;
