@@ -91,6 +91,11 @@ public sealed class SystemdContainer : IAsyncLifetime
         await Poll.UntilAsync(async () =>
             (await RunAsync(["systemctl", "is-system-running"], check: false)).Output.Trim() is "running" or "degraded",
             BootTimeout, "the container's boot to finish");
+
+        // The tests read what the server logged from the journal, and a load test logs thousands of
+        // requests a second: journald's default rate limit (10,000 lines per 30 s per service) would
+        // drop the lines the next test looks for.
+        await RunAsync(["sh", "-c", "mkdir -p /etc/systemd/journald.conf.d && printf '[Journal]\\nRateLimitBurst=0\\n' > /etc/systemd/journald.conf.d/tests.conf && systemctl restart systemd-journald"]);
     }
 
     /// <summary>Runs a command inside the container, in all its namespaces, as root.</summary>
