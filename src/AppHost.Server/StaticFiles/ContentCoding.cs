@@ -28,20 +28,23 @@ internal static class ContentCodings
             {
                 string[] fields = part.Split(';', StringSplitOptions.TrimEntries);
                 double q = QValue(fields);
-                switch (fields[0].ToLowerInvariant())
+                // Coding names are case-insensitive (RFC 9110 §8.4.1); compared without allocating a lower-case copy.
+                string coding = fields[0];
+                if (coding.Equals("br", StringComparison.OrdinalIgnoreCase))
                 {
-                    case "br":
-                        (brotli, brotliNamed) = (q, true);
-                        break;
-                    case "gzip" or "x-gzip":
-                        (gzip, gzipNamed) = (q, true);
-                        break;
-                    case "identity":
-                        identity = q;
-                        break;
-                    case "*":
-                        any = q;
-                        break;
+                    (brotli, brotliNamed) = (q, true);
+                }
+                else if (coding.Equals("gzip", StringComparison.OrdinalIgnoreCase) || coding.Equals("x-gzip", StringComparison.OrdinalIgnoreCase))
+                {
+                    (gzip, gzipNamed) = (q, true);
+                }
+                else if (coding.Equals("identity", StringComparison.OrdinalIgnoreCase))
+                {
+                    identity = q;
+                }
+                else if (coding == "*")
+                {
+                    any = q;
                 }
             }
         }

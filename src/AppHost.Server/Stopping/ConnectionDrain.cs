@@ -71,7 +71,7 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
                 // The first GOAWAY and its PING; the acknowledgement tells Kestrel. A client that never
                 // answers is told after the grace all the same.
                 _http2.BeginGoAway();
-                _graceTimer = TimeProvider.System.CreateTimer(static s => ((ConnectionDrain)s!).TellKestrel(), this, Grace, Timeout.InfiniteTimeSpan);
+                StartGrace();
                 return;
             }
 
@@ -81,7 +81,7 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
                 return;
             }
 
-            _graceTimer = TimeProvider.System.CreateTimer(static s => ((ConnectionDrain)s!).TellKestrel(), this, Grace, Timeout.InfiniteTimeSpan);
+            StartGrace();
         }
     }
 
@@ -122,6 +122,9 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
 
         _close.Dispose();
     }
+
+    // Kestrel is told when the grace ends, unless something tells it sooner.
+    private void StartGrace() => _graceTimer = TimeProvider.System.CreateTimer(static s => ((ConnectionDrain)s!).TellKestrel(), this, Grace, Timeout.InfiniteTimeSpan);
 
     private void TellKestrel()
     {
