@@ -11,6 +11,9 @@ public sealed class NativeAppFixture : IAsyncLifetime
 {
     private static readonly TimeSpan PublishTimeout = TimeSpan.FromMinutes(10);
     private readonly TempDirectory _artifacts = new();
+    private readonly SemaphoreSlim _publishing = new(1);
+    private readonly Lazy<Task<string>> _hostGlibc;
+    private readonly Lazy<Task<string>> _arm64;
 
     public string Rid { get; } = RuntimeInformation.RuntimeIdentifier;
 
@@ -25,45 +28,89 @@ public sealed class NativeAppFixture : IAsyncLifetime
 
     public TestCertificates Certificates { get; } = new();
 
-    public async Task InitializeAsync()
-    {
-        string root = TemplateRoot();
-        // The build's own bin/ and obj/ folders in the temporary folder too: other tests build
-        // AppHost.Server at the same time (the journey packs it), and two builds must not share obj/.
-        string build = Path.Combine(Artifacts, "build");
-        var info = OperatingSystem.IsWindows()
-            ? new ProcessStartInfo("pwsh") { ArgumentList = { "-NoProfile", "-File", Path.Combine(root, "publish.ps1"), Rid, "--artifacts-path", build } }
-            : new ProcessStartInfo("bash") { ArgumentList = { Path.Combine(root, "publish.sh"), Rid, "--artifacts-path", build } };
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        info.Environment["ARTIFACTS_DIR"] = Artifacts;
+    public async Task InitializeAsync() => Report = await PublishAsync(Artifacts, Rid);
 
-        using var publish = Process.Start(info)!;
-        var output = publish.StandardOutput.ReadToEndAsync();
-        var errors = publish.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(PublishTimeout);
-        try
-        {
-            await publish.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            publish.Kill(entireProcessTree: true);
-            throw new TimeoutException($"publish did not finish within {PublishTimeout}");
-        }
+    /// <summary>
+    /// The same app linked against this machine's glibc, as a plain publish does (AppHostPortableGlibc=false):
+    /// the control that shows an old system really rejects a file built the usual way. It reuses the
+    /// first publish's compiled code, so it costs only a link.
+    /// </summary>
+    public Task<string> LinkedAgainstThisMachinesGlibcAsync() => _hostGlibc.Value;
 
-        Report = await output;
-        if (publish.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"publish failed with exit code {publish.ExitCode}:\n{Report}\n{await errors}");
-        }
-    }
+    /// <summary>The app for linux-arm64, cross-compiled on this machine.</summary>
+    public Task<string> Arm64Async() => _arm64.Value;
 
     public Task DisposeAsync()
     {
         Certificates.Dispose();
         _artifacts.Dispose();
+        _publishing.Dispose();
         return Task.CompletedTask;
+    }
+
+    public NativeAppFixture()
+    {
+        _hostGlibc = new(async () =>
+        {
+            string folder = Path.Combine(Artifacts, "host-glibc");
+            await PublishAsync(folder, Rid, "-p:AppHostPortableGlibc=false");
+            return Path.Combine(folder, "publish", Rid, "apphostsample");
+        });
+        _arm64 = new(async () =>
+        {
+            await PublishAsync(Artifacts, "linux-arm64");
+            return Path.Combine(Artifacts, "publish", "linux-arm64", "apphostsample");
+        });
+    }
+
+    /// <summary>Runs the template's publish script as a user does, into <paramref name="artifacts"/>.</summary>
+    /// <returns>What it printed: its report of path, size, sha256 and glibc.</returns>
+    private async Task<string> PublishAsync(string artifacts, string rid, params string[] properties)
+    {
+        string root = TemplateRoot();
+        // The build's own bin/ and obj/ folders in the temporary folder too: other tests build
+        // AppHost.Server at the same time (the journey packs it), and two builds must not share obj/.
+        // Every publish of this fixture shares them, so a second one reuses what it can.
+        string build = Path.Combine(Artifacts, "build");
+        var info = OperatingSystem.IsWindows()
+            ? new ProcessStartInfo("pwsh") { ArgumentList = { "-NoProfile", "-File", Path.Combine(root, "publish.ps1"), rid, "--artifacts-path", build } }
+            : new ProcessStartInfo("bash") { ArgumentList = { Path.Combine(root, "publish.sh"), rid, "--artifacts-path", build } };
+        foreach (string property in properties)
+        {
+            info.ArgumentList.Add(property);
+        }
+
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.Environment["ARTIFACTS_DIR"] = artifacts;
+
+        // One publish at a time: they share the build folder.
+        await _publishing.WaitAsync();
+        try
+        {
+            using var publish = Process.Start(info)!;
+            var output = publish.StandardOutput.ReadToEndAsync();
+            var errors = publish.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(PublishTimeout);
+            try
+            {
+                await publish.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                publish.Kill(entireProcessTree: true);
+                throw new TimeoutException($"publish did not finish within {PublishTimeout}");
+            }
+
+            string report = await output;
+            return publish.ExitCode == 0
+                ? report
+                : throw new InvalidOperationException($"publish for {rid} failed with exit code {publish.ExitCode}:\n{report}\n{await errors}");
+        }
+        finally
+        {
+            _publishing.Release();
+        }
     }
 
     /// <summary>The template's solution, which holds its publish scripts, found upwards from the test binaries.</summary>

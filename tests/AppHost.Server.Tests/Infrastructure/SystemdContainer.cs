@@ -1,14 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace AppHost.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A real systemd: Debian 12 booted in a container with <c>systemd-nspawn</c>, for the tests that
 /// run the units <c>apphost service</c> writes. The root is made once with debootstrap and cached
-/// (<see cref="CachedRoot"/>); the container sees it through a throw-away overlay
+/// (<see cref="DebianRoot"/>); the container sees it through a throw-away overlay
 /// (<c>--volatile=overlay</c>), has no network but its own loopback (<c>--private-network</c>), and
 /// is entered with <c>nsenter</c>. One container serves all the tests of a class, and is powered off after them.
 /// </summary>
@@ -20,9 +18,6 @@ public sealed class SystemdContainer : IAsyncLifetime
     /// </summary>
     private const string Packages = "systemd,systemd-sysv,dbus,libssl3,procps";
 
-    // debootstrap fetches and unpacks about 120 packages: two minutes here, ten at most on a slow mirror.
-    private static readonly TimeSpan DebootstrapTimeout = TimeSpan.FromMinutes(10);
-
     // A booted Debian reaches multi-user.target in 1-3 s here; a loaded CI machine may take much longer.
     private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(90);
 
@@ -31,9 +26,7 @@ public sealed class SystemdContainer : IAsyncLifetime
     /// <summary>
     /// Where the root is kept between runs: named for its release and packages, so a change to either makes a new one.
     /// </summary>
-    public static string CachedRoot { get; } = Path.Combine(
-        Environment.GetEnvironmentVariable("APPHOST_TEST_CACHE") ?? "/var/cache/apphost-tests",
-        $"bookworm-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Packages)))[..12]}");
+    public static string CachedRoot { get; } = DebianRoot.PathOf("bookworm", Packages);
 
     /// <summary>The container's init (systemd), whose namespaces <c>nsenter</c> enters.</summary>
     public int InitPid { get; private set; }
@@ -69,7 +62,7 @@ public sealed class SystemdContainer : IAsyncLifetime
             return; // the tests skip themselves with the reason
         }
 
-        await EnsureRootAsync();
+        await DebianRoot.EnsureAsync("bookworm", Packages);
         _nspawn = Process.Start(new ProcessStartInfo("systemd-nspawn",
         [
             "--directory", CachedRoot, "--volatile=overlay", "--private-network", "--register=no", "--keep-unit",
@@ -138,31 +131,6 @@ public sealed class SystemdContainer : IAsyncLifetime
     }
 
     private IReadOnlyList<string> Enter => ["nsenter", "--target", InitPid.ToString(CultureInfo.InvariantCulture), "--all"];
-
-    /// <summary>Makes the root with debootstrap into a temporary folder, renamed into place when complete.</summary>
-    private static async Task EnsureRootAsync()
-    {
-        if (Directory.Exists(CachedRoot))
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(CachedRoot)!);
-        string making = $"{CachedRoot}.making-{Environment.ProcessId}";
-        try
-        {
-            await HostCommand.RunAsync(["debootstrap", "--variant=minbase", $"--include={Packages}", "bookworm", making, "http://deb.debian.org/debian"],
-                check: true, input: null, timeout: DebootstrapTimeout);
-            Directory.Move(making, CachedRoot);
-        }
-        finally
-        {
-            if (Directory.Exists(making))
-            {
-                await HostCommand.RunAsync(["rm", "-rf", "--one-file-system", making], check: false, input: null);
-            }
-        }
-    }
 
     /// <summary>The container's init: the one child of systemd-nspawn.</summary>
     private int? FindInit()

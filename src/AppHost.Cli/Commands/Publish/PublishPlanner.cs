@@ -21,6 +21,11 @@ internal static class PublishPlanner
             return SingleFile($"NativeAOT builds only for this machine's system ({Describe(host.Os)}), so {target.Rid} gets a trimmed self-contained single file");
         }
 
+        if (target.Os == TargetOs.Linux && IsPortable(target.Architecture) && IsPortable(host.Architecture))
+        {
+            return PortableLinux(target, host);
+        }
+
         if (target.Architecture == host.Architecture)
         {
             bool linux = host.Os is TargetOs.Linux or TargetOs.LinuxMusl;
@@ -31,6 +36,27 @@ internal static class PublishPlanner
         return host.Os is TargetOs.MacOS or TargetOs.Windows
             ? new PublishPlan(PublishMode.Native, $"cross-compiling NativeAOT for {target.Rid}", NativeProperties)
             : LinuxCrossCompile(target, host);
+    }
+
+    // The processors AppHost.Server's build links against Debian 11's glibc for (AppHost.Server.Glibc.targets).
+    private static bool IsPortable(Architecture architecture) => architecture is Architecture.X64 or Architecture.Arm64;
+
+    /// <summary>
+    /// linux-x64 and linux-arm64 link with clang and lld against an old glibc, so the file runs on
+    /// servers older than this machine; clang's target triple makes the other processor's file the same way.
+    /// </summary>
+    private static PublishPlan PortableLinux(RuntimeTarget target, HostMachine host)
+    {
+        bool cross = target.Architecture != host.Architecture;
+        MissingTool? missing =
+            !host.HasTool("clang") || !host.HasTool("ld.lld")
+                ? new MissingTool("clang and lld (they link the file against an old glibc, so it runs on older servers too)",
+                    "sudo apt-get install clang lld llvm (Fedora: sudo dnf install clang lld llvm)")
+            // objcopy splits the debug symbols out; GNU objcopy reads only this machine's processor.
+            : !host.HasTool("llvm-objcopy") && (cross || !host.HasTool("objcopy"))
+                ? new MissingTool("llvm-objcopy (to keep debug symbols apart)", "sudo apt-get install llvm")
+            : null;
+        return new PublishPlan(PublishMode.Native, cross ? $"cross-compiling NativeAOT for {target.Rid} with clang" : null, NativeProperties, missing);
     }
 
     private static PublishPlan LinuxCrossCompile(RuntimeTarget target, HostMachine host)

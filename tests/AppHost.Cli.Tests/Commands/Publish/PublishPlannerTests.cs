@@ -8,13 +8,17 @@ public sealed class PublishPlannerTests
 {
     private static readonly string[] LinuxGcc = ["gcc", "objcopy"];
     private static readonly string[] LinuxClang = ["clang", "llvm-objcopy"];
-    private static readonly string[] Arm64Cross = ["clang", "llvm-objcopy", "aarch64-linux-gnu-ld"];
+    private static readonly string[] LinuxClangLld = ["clang", "ld.lld", "llvm-objcopy"];
+    private static readonly string[] ArmCross = ["clang", "llvm-objcopy", "arm-linux-gnueabihf-ld"];
 
     [Theory]
     // Same system and processor: native.
-    [InlineData("linux-x64", TargetOs.Linux, Architecture.X64, "gcc objcopy", PublishMode.Native)]
-    [InlineData("linux-x64", TargetOs.Linux, Architecture.X64, "clang llvm-objcopy", PublishMode.Native)]
-    [InlineData("linux-arm64", TargetOs.Linux, Architecture.Arm64, "gcc objcopy", PublishMode.Native)]
+    [InlineData("linux-x64", TargetOs.Linux, Architecture.X64, "clang ld.lld llvm-objcopy", PublishMode.Native)]
+    [InlineData("linux-x64", TargetOs.Linux, Architecture.X64, "clang ld.lld objcopy", PublishMode.Native)]
+    [InlineData("linux-arm64", TargetOs.Linux, Architecture.Arm64, "clang ld.lld objcopy", PublishMode.Native)]
+    // The other processor of the two Linux ones the old-glibc link covers: native, by clang's target triple.
+    [InlineData("linux-arm64", TargetOs.Linux, Architecture.X64, "clang ld.lld llvm-objcopy", PublishMode.Native)]
+    [InlineData("linux-x64", TargetOs.Linux, Architecture.Arm64, "clang ld.lld llvm-objcopy", PublishMode.Native)]
     [InlineData("osx-arm64", TargetOs.MacOS, Architecture.Arm64, "", PublishMode.Native)]
     [InlineData("win-x64", TargetOs.Windows, Architecture.X64, "", PublishMode.Native)]
     [InlineData("linux-musl-x64", TargetOs.LinuxMusl, Architecture.X64, "gcc objcopy", PublishMode.Native)]
@@ -37,27 +41,53 @@ public sealed class PublishPlannerTests
     }
 
     [Fact]
-    public void LinuxCrossArchitectureIsNativeWhenTheCrossToolchainIsPresent()
+    public void LinuxArm64FromX64IsCrossCompiledAndSaysSo()
     {
-        var plan = PublishPlanner.Decide(RuntimeTarget.Parse("linux-arm64"), Host(TargetOs.Linux, Architecture.X64, Arm64Cross, "/usr/lib/gcc-cross/aarch64-linux-gnu"));
+        var plan = PublishPlanner.Decide(RuntimeTarget.Parse("linux-arm64"), Host(TargetOs.Linux, Architecture.X64, LinuxClangLld));
+
+        Assert.Equal(PublishMode.Native, plan.Mode);
+        Assert.Contains("cross-compiling NativeAOT for linux-arm64", plan.Note);
+    }
+
+    [Theory]
+    // gcc cannot link against another glibc (it ignores the sysroot), so clang and lld are needed even with gcc here.
+    [InlineData("linux-x64", "gcc objcopy", "clang and lld", "sudo apt-get install clang lld llvm")]
+    [InlineData("linux-x64", "clang llvm-objcopy", "clang and lld", "sudo apt-get install clang lld llvm")]
+    [InlineData("linux-arm64", "gcc objcopy", "clang and lld", "sudo apt-get install clang lld llvm")]
+    // GNU objcopy reads only this machine's processor: a cross build needs llvm-objcopy.
+    [InlineData("linux-arm64", "clang ld.lld objcopy", "llvm-objcopy", "sudo apt-get install llvm")]
+    public void PortableLinuxNamesTheMissingToolWithItsPackage(string rid, string tools, string what, string install)
+    {
+        var plan = PublishPlanner.Decide(RuntimeTarget.Parse(rid), Host(TargetOs.Linux, Architecture.X64, tools.Split(' ')));
+
+        Assert.Equal(PublishMode.Native, plan.Mode);
+        Assert.NotNull(plan.Missing);
+        Assert.StartsWith(what, plan.Missing.What, StringComparison.Ordinal);
+        Assert.StartsWith(install, plan.Missing.Install, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LinuxArmCrossIsNativeWhenTheCrossToolchainIsPresent()
+    {
+        var plan = PublishPlanner.Decide(RuntimeTarget.Parse("linux-arm"), Host(TargetOs.Linux, Architecture.X64, ArmCross, "/usr/lib/gcc-cross/arm-linux-gnueabihf"));
 
         Assert.Equal(PublishMode.Native, plan.Mode);
         Assert.Contains("cross-compiling", plan.Note);
     }
 
     [Fact]
-    public void LinuxCrossArchitectureWithoutToolchainFallsBackAndSaysWhatToInstall()
+    public void LinuxArmCrossWithoutToolchainFallsBackAndSaysWhatToInstall()
     {
-        var plan = PublishPlanner.Decide(RuntimeTarget.Parse("linux-arm64"), Host(TargetOs.Linux, Architecture.X64, LinuxGcc));
+        var plan = PublishPlanner.Decide(RuntimeTarget.Parse("linux-arm"), Host(TargetOs.Linux, Architecture.X64, LinuxGcc));
 
         Assert.Equal(PublishMode.SingleFile, plan.Mode);
-        Assert.Contains("sudo apt-get install clang llvm binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu", plan.Note);
+        Assert.Contains("sudo apt-get install clang llvm binutils-arm-linux-gnueabihf gcc-arm-linux-gnueabihf", plan.Note);
     }
 
     [Fact]
     public void CrossToolchainWithoutItsGccRuntimeFilesIsNotEnough()
     {
-        var plan = PublishPlanner.Decide(RuntimeTarget.Parse("linux-arm64"), Host(TargetOs.Linux, Architecture.X64, Arm64Cross));
+        var plan = PublishPlanner.Decide(RuntimeTarget.Parse("linux-arm"), Host(TargetOs.Linux, Architecture.X64, ArmCross));
 
         Assert.Equal(PublishMode.SingleFile, plan.Mode);
     }
@@ -66,9 +96,9 @@ public sealed class PublishPlannerTests
     [InlineData("", "a C linker, clang or gcc", "sudo apt-get install clang")]
     [InlineData("gcc", "objcopy", "sudo apt-get install binutils")]
     [InlineData("clang objcopy", "llvm-objcopy", "sudo apt-get install llvm")]
-    public void MissingLinuxToolIsNamedWithItsPackage(string tools, string what, string install)
+    public void MissingMuslToolIsNamedWithItsPackage(string tools, string what, string install)
     {
-        var plan = PublishPlanner.Decide(RuntimeTarget.Parse("linux-x64"), Host(TargetOs.Linux, Architecture.X64, tools.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
+        var plan = PublishPlanner.Decide(RuntimeTarget.Parse("linux-musl-x64"), Host(TargetOs.LinuxMusl, Architecture.X64, tools.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
 
         Assert.NotNull(plan.Missing);
         Assert.Contains(what, plan.Missing.What);
@@ -76,9 +106,9 @@ public sealed class PublishPlannerTests
     }
 
     [Fact]
-    public void LinuxClangIsPreferredAsNativeAotDoes()
+    public void MuslClangIsPreferredAsNativeAotDoes()
     {
-        var plan = PublishPlanner.Decide(RuntimeTarget.Parse("linux-x64"), Host(TargetOs.Linux, Architecture.X64, [.. LinuxClang, "gcc"]));
+        var plan = PublishPlanner.Decide(RuntimeTarget.Parse("linux-musl-x64"), Host(TargetOs.LinuxMusl, Architecture.X64, [.. LinuxClang, "gcc"]));
 
         Assert.Null(plan.Missing);
     }

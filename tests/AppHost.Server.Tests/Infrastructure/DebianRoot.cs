@@ -1,0 +1,52 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace AppHost.Server.Tests.Infrastructure;
+
+/// <summary>
+/// A Debian root file system made once with <c>debootstrap --variant=minbase</c> and kept between
+/// runs, named for its release and packages so a change to either makes a new one. It is made in a
+/// temporary folder and renamed into place when complete, so a killed run leaves no half root behind.
+/// Tests never write into it: they see it through an overlay or a container's volatile overlay.
+/// </summary>
+public static class DebianRoot
+{
+    // debootstrap fetches and unpacks up to about 120 packages: two minutes here, ten at most on a slow mirror.
+    private static readonly TimeSpan DebootstrapTimeout = TimeSpan.FromMinutes(10);
+
+    /// <summary>Where the root of this release with these packages is kept.</summary>
+    /// <param name="release">The Debian release, such as bookworm.</param>
+    /// <param name="packages">What debootstrap includes beyond minbase, comma-separated.</param>
+    public static string PathOf(string release, string packages) => Path.Combine(
+        Environment.GetEnvironmentVariable("APPHOST_TEST_CACHE") ?? "/var/cache/apphost-tests",
+        $"{release}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(packages)))[..12]}");
+
+    /// <summary>Makes the root unless it is kept already.</summary>
+    /// <returns>Its path.</returns>
+    public static async Task<string> EnsureAsync(string release, string packages)
+    {
+        string root = PathOf(release, packages);
+        if (Directory.Exists(root))
+        {
+            return root;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(root)!);
+        string making = $"{root}.making-{Environment.ProcessId}";
+        try
+        {
+            await HostCommand.RunAsync(["debootstrap", "--variant=minbase", $"--include={packages}", release, making, "http://deb.debian.org/debian"],
+                check: true, input: null, timeout: DebootstrapTimeout);
+            Directory.Move(making, root);
+        }
+        finally
+        {
+            if (Directory.Exists(making))
+            {
+                await HostCommand.RunAsync(["rm", "-rf", "--one-file-system", making], check: false, input: null);
+            }
+        }
+
+        return root;
+    }
+}
