@@ -31,7 +31,8 @@ public sealed class InProcessServer : IAsyncDisposable
     /// <summary>Every event Kestrel and ASP.NET Core logged, Debug and above.</summary>
     public LogEntries Log { get; }
 
-    internal static async Task<InProcessServer> StartAsync(ServerTls? tls, int? httpPort = null, ServiceManager? serviceManager = null)
+    /// <param name="port">The HTTPS (or only) listener's port when it cannot be read from the server's addresses (a socket passed by systemd).</param>
+    internal static async Task<InProcessServer> StartAsync(ServerTls? tls, int? httpPort = null, ServiceManager? serviceManager = null, int? port = null)
     {
         var log = new LogEntries();
         var builder = WebApplication.CreateEmptyBuilder(new());
@@ -50,7 +51,7 @@ public sealed class InProcessServer : IAsyncDisposable
         app.Run(context => context.Response.WriteAsync("site"));
         await app.StartAsync();
         var server = new InProcessServer(app, log);
-        server.Port = app.Urls.Select(url => new Uri(url)).First(url => url.Scheme == (tls is null ? "http" : "https")).Port;
+        server.Port = port ?? app.Urls.Select(url => new Uri(url)).First(url => url.Scheme == (tls is null ? "http" : "https")).Port;
         return server;
     }
 
