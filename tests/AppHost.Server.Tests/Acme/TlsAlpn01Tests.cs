@@ -90,6 +90,32 @@ public sealed class TlsAlpn01Tests(TlsAlpn01Tests.Server server) : IClassFixture
     }
 
     [Fact]
+    public async Task ClientThatStallsBeforeItsClientHelloIsComplete()
+    {
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, server.App.Port);
+        var stream = tcp.GetStream();
+        // The start of a handshake record header, then nothing: the sniffer waits for the rest.
+        await stream.WriteAsync(new byte[] { 22, 3, 1 });
+
+        // The sniffer's own 10 s limit, before Kestrel's handshake timeout would even start.
+        var started = DateTime.UtcNow;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        int read;
+        try
+        {
+            read = await stream.ReadAsync(new byte[16], deadline.Token);
+        }
+        catch (IOException)
+        {
+            read = 0;
+        }
+
+        Assert.Equal(0, read);
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromSeconds(9), TimeSpan.FromSeconds(25));
+    }
+
+    [Fact]
     public async Task AcmeTlsForANameWithoutAChallengeIsRefused()
     {
         // Only acme-tls/1, but nothing pending for localhost: the site's options offer h2 and
