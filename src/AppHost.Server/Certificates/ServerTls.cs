@@ -1,5 +1,8 @@
 using System.Net.Security;
+using System.Security.Authentication;
+using AppHost.Acme;
 using AppHost.Certificates;
+using TlsHandshakeCallbackContext = Microsoft.AspNetCore.Server.Kestrel.Https.TlsHandshakeCallbackContext;
 
 namespace AppHost;
 
@@ -11,7 +14,13 @@ namespace AppHost;
 /// </summary>
 public sealed class ServerTls : IDisposable
 {
-    private readonly CertificateReloader _reloader;
+    // --cert: one certificate for every name, kept current by the reloader.
+    private readonly CertificateReloader? _reloader;
+
+    // ACME: a certificate per SNI name, chosen by the caller (null = none yet), and the TLS-ALPN-01 answers.
+    private readonly Func<string?, SslServerAuthenticationOptions?>? _select;
+    private readonly TlsAlpn01Responder? _tlsAlpn01;
+    private readonly IDisposable? _owned;
 
     private ServerTls(ServerCertificate initial, CertificateReloader reloader)
     {
@@ -19,11 +28,29 @@ public sealed class ServerTls : IDisposable
         _reloader = reloader;
     }
 
-    /// <summary>The certificate the server started with, for the start-up report.</summary>
-    internal ServerCertificate Initial { get; }
+    private ServerTls(Func<string?, SslServerAuthenticationOptions?> select, PendingChallenges challenges, IDisposable? owned)
+    {
+        _select = select;
+        _tlsAlpn01 = new TlsAlpn01Responder(challenges);
+        _owned = owned;
+    }
 
-    /// <summary>What each new TLS handshake is served with.</summary>
-    internal SslServerAuthenticationOptions Current => _reloader.Current;
+    /// <summary>The certificate the server started with, for the start-up report; null with ACME.</summary>
+    internal ServerCertificate? Initial { get; }
+
+    /// <summary>The challenges the ACME order puts up; null for <c>--cert</c>, which has none.</summary>
+    internal PendingChallenges? Challenges => _tlsAlpn01?.Challenges;
+
+    /// <summary>Serves certificates that an ACME client obtains, and answers its TLS-ALPN-01 challenges.</summary>
+    /// <param name="select">
+    /// The options for a handshake's SNI name (null when the client sent none); returns null while
+    /// there is no certificate for that name yet, which refuses the handshake. Called on every
+    /// handshake: it must be fast and must not block.
+    /// </param>
+    /// <param name="challenges">The challenges the ACME order adds; this reads them.</param>
+    /// <param name="owned">Disposed with this, such as the renewal loop; may be null.</param>
+    internal static ServerTls Automatic(Func<string?, SslServerAuthenticationOptions?> select, PendingChallenges challenges, IDisposable? owned = null) =>
+        new(select, challenges, owned);
 
     /// <summary>Loads <c>--cert</c> (with <c>--key</c> and the password, if any) and watches its files.</summary>
     /// <param name="options">The server's options.</param>
@@ -41,9 +68,32 @@ public sealed class ServerTls : IDisposable
         return new ServerTls(certificate, new CertificateReloader(files, certificate, log));
     }
 
-    /// <summary>Loads the files again once they have been quiet for a moment (half a second), as SIGHUP asks.</summary>
-    public void Reload() => _reloader.ReloadSoon();
+    /// <summary>What a new TLS handshake is served with.</summary>
+    /// <exception cref="AuthenticationException">No certificate for the name yet (ACME before its first order completes).</exception>
+    internal SslServerAuthenticationOptions Select(TlsHandshakeCallbackContext context)
+    {
+        if (_reloader is not null)
+        {
+            return _reloader.Current;
+        }
 
-    /// <summary>Stops watching the files.</summary>
-    public void Dispose() => _reloader.Dispose();
+        if (_tlsAlpn01!.Answer(context) is { } challenge)
+        {
+            return challenge.Options;
+        }
+
+        string? name = context.ClientHelloInfo.ServerName is { Length: > 0 } sni ? sni : null;
+        return _select!(name)
+            ?? throw new AuthenticationException($"no certificate yet for '{name}'; the TLS handshake is refused until one is issued");
+    }
+
+    /// <summary>Loads the files again once they have been quiet for a moment (half a second), as SIGHUP asks; with ACME, nothing to load.</summary>
+    public void Reload() => _reloader?.ReloadSoon();
+
+    /// <summary>Stops watching the files, or the ACME renewals.</summary>
+    public void Dispose()
+    {
+        _reloader?.Dispose();
+        _owned?.Dispose();
+    }
 }

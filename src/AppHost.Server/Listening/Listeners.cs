@@ -1,4 +1,5 @@
 using System.Net;
+using AppHost.Acme;
 using AppHost.Listening;
 using AppHost.Stopping;
 using AppHost.Systemd;
@@ -24,7 +25,19 @@ public static class Listeners
     {
         Action<ListenOptions> main = tls is null ? PlainHttp : listen =>
         {
-            TlsSettings.UseHttps(listen, () => tls.Current);
+            // With ACME, TLS-ALPN-01 needs the ALPN list before the handshake (AlpnSniffer), also
+            // on a socket systemd passed, and validation connections end before HTTP.
+            if (tls.Challenges is { } challenges)
+            {
+                AlpnSniffer.UseBeforeTls(listen, challenges);
+            }
+
+            TlsSettings.UseHttps(listen, tls.Select);
+            if (tls.Challenges is not null)
+            {
+                AlpnSniffer.UseAfterTls(listen);
+            }
+
             DrainingConnections.Use(listen);
         };
         if (serviceManager.Sockets.Count > 0)

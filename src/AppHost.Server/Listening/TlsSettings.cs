@@ -11,13 +11,17 @@ namespace AppHost.Listening;
 internal static class TlsSettings
 {
     /// <param name="listen">The listener.</param>
-    /// <param name="current">What each new handshake is served with; the reloader swaps it when the certificate changes.</param>
-    public static void UseHttps(ListenOptions listen, Func<SslServerAuthenticationOptions> current)
+    /// <param name="select">
+    /// What each new handshake is served with, chosen from its ClientHello (SNI name) and connection
+    /// features; throws <see cref="AuthenticationException"/> to refuse it, which Kestrel logs at
+    /// Debug only (any other exception is logged at Error with a stack trace).
+    /// </param>
+    public static void UseHttps(ListenOptions listen, Func<TlsHandshakeCallbackContext, SslServerAuthenticationOptions> select)
     {
         listen.Protocols = HttpProtocols.Http1AndHttp2;
         listen.UseHttps(new TlsHandshakeCallbackOptions
         {
-            OnConnection = _ => ValueTask.FromResult(current()),
+            OnConnection = context => ValueTask.FromResult(select(context)),
             // A client has 10 s to finish the handshake, the same budget it has to send its headers.
             HandshakeTimeout = TimeSpan.FromSeconds(10),
         });

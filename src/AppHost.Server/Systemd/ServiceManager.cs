@@ -9,7 +9,7 @@ namespace AppHost;
 /// </summary>
 public sealed class ServiceManager : IDisposable
 {
-    private ServiceManager(IReadOnlyList<InheritedSocket> sockets, SystemdNotifier? notifier)
+    internal ServiceManager(IReadOnlyList<InheritedSocket> sockets, SystemdNotifier? notifier)
     {
         Sockets = sockets;
         Notifier = notifier;
