@@ -19,7 +19,7 @@ public sealed record ServerOptions
     public int Port { get; init; } = 8080;
 
     /// <summary>A plain HTTP port that answers every request with a redirect (308) to HTTPS.</summary>
-    /// <remarks>Defaults to null: no redirect listener. Needs <see cref="Certificate"/>.</remarks>
+    /// <remarks>Defaults to null: no redirect listener. Needs <see cref="Certificate"/> or <see cref="Acme"/>, whose HTTP-01 challenges it also answers.</remarks>
     public int? HttpPort { get; init; }
 
     /// <summary>The host names requests may be addressed to; others get 400 (stops DNS rebinding and Host header abuse).</summary>
@@ -29,6 +29,10 @@ public sealed record ServerOptions
     /// <summary>The HTTPS certificate.</summary>
     /// <remarks>Defaults to null: plain HTTP/1.1, for development or behind a TLS-terminating balancer.</remarks>
     public CertificateFiles? Certificate { get; init; }
+
+    /// <summary>Automatic HTTPS: certificates from an ACME CA instead of <see cref="Certificate"/>.</summary>
+    /// <remarks>Defaults to null: no ACME.</remarks>
+    public AcmeOptions? Acme { get; init; }
 
     /// <summary>The least important log events written.</summary>
     /// <remarks>Defaults to <see cref="LogEventLevel.Information"/>.</remarks>

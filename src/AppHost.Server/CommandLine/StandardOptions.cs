@@ -13,6 +13,11 @@ internal sealed class StandardOptions
     private readonly Option<string?> _cert;
     private readonly Option<string?> _key;
     private readonly Option<string?> _passwordFile;
+    private readonly Option<string[]> _acmeDomains;
+    private readonly Option<string?> _acmeEmail;
+    private readonly Option<Uri?> _acmeDirectory;
+    private readonly Option<string?> _acmeCaFile;
+    private readonly Option<string?> _stateDir;
     private readonly Option<Serilog.Events.LogEventLevel> _logLevel;
     private readonly Option<LogFormat?> _logFormat;
     private readonly Option<int> _shutdownTimeout;
@@ -25,12 +30,21 @@ internal sealed class StandardOptions
         _app = app;
         _port = EnvironmentOption.Create(app, "--port", "TCP port to listen on.", defaults.Port, ValueSyntax.Port);
         _host = EnvironmentOption.Create(app, "--host", "Address to listen on. Default: every interface, IPv4 and IPv6.", defaults.Host, ValueSyntax.Address);
-        _httpPort = EnvironmentOption.Create(app, "--http-port", "Plain HTTP port that redirects every request to HTTPS (308). Needs --cert.", defaults.HttpPort, ValueSyntax.RedirectPort);
+        _httpPort = EnvironmentOption.Create(app, "--http-port", "Plain HTTP port that redirects every request to HTTPS (308) and answers ACME HTTP-01 challenges. Needs --cert or --acme-domain.", defaults.HttpPort, ValueSyntax.RedirectPort);
         _hostNames = EnvironmentOption.CreateList(app, "--host-name", "Host name requests must be addressed to (repeatable); others get 400. Default: any.", ValueSyntax.HostName);
         _cert = EnvironmentOption.Create(app, "--cert", "HTTPS certificate: a .pfx/.p12 file, or a PEM file with its chain plus --key.", null, ValueSyntax.FilePath);
         _key = EnvironmentOption.Create(app, "--key", "Private key (PEM) of a PEM certificate.", null, ValueSyntax.FilePath);
         _passwordFile = EnvironmentOption.Create(app, "--cert-password-file",
             $"File holding the password of the .pfx or of an encrypted key; or set {PasswordVariable}.", null, ValueSyntax.FilePath);
+        _acmeDomains = EnvironmentOption.CreateList(app, "--acme-domain",
+            "Get the HTTPS certificate for this name from an ACME CA (Let's Encrypt) instead of --cert, and renew it (repeatable).", ValueSyntax.AcmeDomain);
+        _acmeEmail = EnvironmentOption.Create(app, "--acme-email", "Contact address of the ACME account, for the CA's expiry and policy mail.", null, ValueSyntax.Email);
+        _acmeDirectory = EnvironmentOption.Create(app, "--acme-directory",
+            $"The ACME CA's directory URL. Default: Let's Encrypt. To try a set-up first, its staging CA: {AcmeOptions.LetsEncryptStaging}", null, ValueSyntax.HttpsUrl);
+        _acmeCaFile = EnvironmentOption.Create(app, "--acme-ca-file",
+            "PEM certificates to trust for the directory's HTTPS, for a private CA (step-ca, Pebble). Adds trust; never turns checks off.", null, ValueSyntax.FilePath);
+        _stateDir = EnvironmentOption.Create(app, "--state-dir",
+            $"Folder for the ACME account and certificates. Default: $STATE_DIRECTORY (systemd), else ~/.local/state/{app.Name}.", null, ValueSyntax.FilePath);
         _logLevel = EnvironmentOption.Create(app, "--log-level", "Least important events logged.", defaults.LogLevel, ValueSyntax.LogLevel);
         _logFormat = EnvironmentOption.Create(app, "--log-format", "text or json. Default: text on a terminal, json otherwise.", null, ValueSyntax.LogFormat);
         _shutdownTimeout = EnvironmentOption.Create(app, "--shutdown-timeout", "Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.",
@@ -43,7 +57,8 @@ internal sealed class StandardOptions
 
     public void AddTo(RootCommand command)
     {
-        foreach (Option option in (Option[])[_port, _host, _httpPort, _hostNames, _cert, _key, _passwordFile, _logLevel, _logFormat, _shutdownTimeout, _maxConnections])
+        foreach (Option option in (Option[])[_port, _host, _httpPort, _hostNames, _cert, _key, _passwordFile,
+            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections])
         {
             command.Options.Add(option);
         }
@@ -55,9 +70,19 @@ internal sealed class StandardOptions
                 result.AddError("--key and --cert-password-file belong to a certificate: add --cert FILE");
             }
 
-            if (result.GetValue(_httpPort) is int redirect && result.GetValue(_cert) is null)
+            bool acme = result.GetValue(_acmeDomains) is { Length: > 0 };
+            if (acme && result.GetValue(_cert) is not null)
             {
-                result.AddError($"--http-port {redirect} redirects to HTTPS, which needs a certificate: add --cert FILE");
+                result.AddError("--acme-domain gets the certificate from an ACME CA and --cert names a file: use one of them");
+            }
+            else if (!acme && (result.GetValue(_acmeEmail) ?? result.GetValue(_acmeDirectory)?.ToString() ?? result.GetValue(_acmeCaFile)) is not null)
+            {
+                result.AddError("--acme-email, --acme-directory and --acme-ca-file belong to automatic HTTPS: add --acme-domain NAME");
+            }
+
+            if (result.GetValue(_httpPort) is int redirect && result.GetValue(_cert) is null && !acme)
+            {
+                result.AddError($"--http-port {redirect} redirects to HTTPS, which needs a certificate: add --cert FILE or --acme-domain NAME");
             }
             else if (result.GetValue(_httpPort) is int same && same == result.GetValue(_port))
             {
@@ -74,6 +99,16 @@ internal sealed class StandardOptions
         HostNames = parsed.GetValue(_hostNames) ?? [],
         Certificate = parsed.GetValue(_cert) is { } certPath
             ? new CertificateFiles(certPath, parsed.GetValue(_key), parsed.GetValue(_passwordFile)) { PasswordVariable = PasswordVariable }
+            : null,
+        Acme = parsed.GetValue(_acmeDomains) is { Length: > 0 } domains
+            ? new AcmeOptions
+            {
+                Domains = [.. domains.Distinct(StringComparer.Ordinal)],
+                Email = parsed.GetValue(_acmeEmail),
+                Directory = parsed.GetValue(_acmeDirectory) ?? AcmeOptions.LetsEncrypt,
+                CaFile = parsed.GetValue(_acmeCaFile),
+                StateDirectory = parsed.GetValue(_stateDir),
+            }
             : null,
         LogLevel = parsed.GetValue(_logLevel),
         LogFormat = parsed.GetValue(_logFormat) ?? (Console.IsOutputRedirected ? LogFormat.Json : LogFormat.Text),

@@ -53,6 +53,37 @@ internal static class ValueSyntax
             return text.Length <= 253 && (IPAddress.TryParse(text, out _) || IsDnsName(text));
         });
 
+    // A CA proves control of a name over HTTP or TLS to that name (HTTP-01, TLS-ALPN-01): neither works for an IP address or a wildcard.
+    public static readonly ValueSyntax<string> AcmeDomain = new(
+        "name",
+        "a DNS name such as example.com (not an IP address or a wildcard, which HTTP-01 and TLS-ALPN-01 cannot prove)",
+        (string text, [MaybeNullWhen(false)] out string name) =>
+        {
+            name = text.ToLowerInvariant();
+            return text.Length <= 253 && !text.StartsWith("*.", StringComparison.Ordinal) && !IPAddress.TryParse(text, out _) && IsDnsName(text);
+        });
+
+    public static readonly ValueSyntax<Uri?> HttpsUrl = new(
+        "url",
+        $"an https:// URL such as {AcmeOptions.LetsEncryptStaging}",
+        (string text, out Uri? url) =>
+        {
+            url = Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme == Uri.UriSchemeHttps ? parsed : null;
+            return url is not null;
+        });
+
+    // An address the CA can mail: one @ between two non-empty parts, nothing a mailto: URI would need escaped.
+    public static readonly ValueSyntax<string?> Email = new(
+        "address",
+        "an e-mail address such as admin@example.com",
+        (string text, out string? address) =>
+        {
+            int at = text.IndexOf('@', StringComparison.Ordinal);
+            address = text.Length <= 254 && at > 0 && at == text.LastIndexOf('@') && at < text.Length - 1
+                && !text.AsSpan().ContainsAny(" ,;<>\"?&/") ? text : null;
+            return address is not null;
+        });
+
     public static readonly ValueSyntax<string?> FilePath = new(
         "file",
         "a file path",

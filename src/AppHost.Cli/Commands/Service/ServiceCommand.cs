@@ -4,7 +4,7 @@ using AppHost.Cli.CommandLine;
 namespace AppHost.Cli.Commands.Service;
 
 /// <summary>
-/// <c>apphost service NAME --binary PATH [--port N] [--http-port N] [--cert FILE] [--key FILE] [--user USER] [-o DIR] [--force]</c>:
+/// <c>apphost service NAME --binary PATH [--port N] [--http-port N] [--cert FILE [--key FILE] | --acme-domain NAME ...] [--user USER] [-o DIR] [--force]</c>:
 /// writes the hardened, socket-activated systemd units that run the app, and prints their paths.
 /// </summary>
 internal static class ServiceCommand
@@ -18,8 +18,8 @@ internal static class ServiceCommand
             HelpName = "path",
             Required = true,
         };
-        var port = new Option<int?>("--port") { Description = "Port the server answers on. Default: 443; 80 without --cert (plain HTTP).", HelpName = "port" };
-        var httpPort = new Option<int?>("--http-port") { Description = "Plain HTTP port redirecting to HTTPS (308); 0 for none. Default: 80 with --cert, none without.", HelpName = "port" };
+        var port = new Option<int?>("--port") { Description = "Port the server answers on. Default: 443; 80 without --cert or --acme-domain (plain HTTP).", HelpName = "port" };
+        var httpPort = new Option<int?>("--http-port") { Description = "Plain HTTP port redirecting to HTTPS (308) and answering ACME HTTP-01; 0 for none. Default: 80 with --cert or --acme-domain, none without.", HelpName = "port" };
         var cert = new Option<string?>("--cert") { Description = "Absolute path on the server of the HTTPS certificate: a .pfx, or a PEM file with --key.", HelpName = "file" };
         var key = new Option<string?>("--key") { Description = "Absolute path on the server of the PEM private key of a PEM certificate.", HelpName = "file" };
         var user = new Option<string?>("--user")
@@ -27,17 +27,25 @@ internal static class ServiceCommand
             Description = "Existing user to run as, reading the certificate in place (renewals reload by themselves). Default: a dynamic user, given the certificate by systemd (LoadCredential=).",
             HelpName = "user",
         };
+        var acmeDomains = new Option<string[]>("--acme-domain")
+        {
+            Description = "Get the HTTPS certificate for this name from an ACME CA (Let's Encrypt) instead of --cert (repeatable); the units keep its state in StateDirectory=.",
+            HelpName = "name",
+        };
+        var acmeEmail = new Option<string?>("--acme-email") { Description = "Contact address of the ACME account.", HelpName = "address" };
+        var acmeDirectory = new Option<string?>("--acme-directory") { Description = "The ACME CA's directory URL. Default: Let's Encrypt.", HelpName = "url" };
         var output = CommonOptions.Output("Folder to write the unit files in. Default: the current folder.");
         var force = new Option<bool>("--force") { Description = "Replace existing files." };
 
         var command = new Command("service", "Write systemd units that run the app: socket-activated, Type=notify with a watchdog, sandboxed to an exposure of 1.5 or less in systemd-analyze security.")
         {
-            name, binary, port, httpPort, cert, key, user, output, force,
+            name, binary, port, httpPort, cert, key, user, acmeDomains, acmeEmail, acmeDirectory, output, force,
         };
         command.SetAction(parsed =>
         {
-            var service = Define(parsed.GetValue(name)!, parsed.GetValue(binary)!, parsed.GetValue(port), parsed.GetValue(httpPort),
-                parsed.GetValue(cert), parsed.GetValue(key), parsed.GetValue(user));
+            var service = Define(() => ServiceDefinition.Create(parsed.GetValue(name)!, parsed.GetValue(binary)!, parsed.GetValue(port), parsed.GetValue(httpPort),
+                parsed.GetValue(cert), parsed.GetValue(key), parsed.GetValue(user),
+                AcmeSettings.Create(parsed.GetValue(acmeDomains) ?? [], parsed.GetValue(acmeEmail), parsed.GetValue(acmeDirectory))));
             string directory = Path.GetFullPath(parsed.GetValue(output) ?? ".");
             var written = UnitFileWriter.Write(UnitFiles.Render(service), directory, parsed.GetValue(force));
 
@@ -57,11 +65,11 @@ internal static class ServiceCommand
         return command;
     }
 
-    private static ServiceDefinition Define(string name, string binary, int? port, int? httpPort, string? cert, string? key, string? user)
+    private static ServiceDefinition Define(Func<ServiceDefinition> create)
     {
         try
         {
-            return ServiceDefinition.Create(name, binary, port, httpPort, cert, key, user);
+            return create();
         }
         catch (ArgumentException e)
         {
@@ -71,7 +79,8 @@ internal static class ServiceCommand
 
     private static string Describe(ServiceDefinition service)
     {
-        string serves = service.Certificate is null ? $"plain HTTP on port {service.Port}" : $"HTTPS on port {service.Port}";
+        string serves = service.Acme is { } acme ? $"HTTPS on port {service.Port} with certificates from an ACME CA for {string.Join(", ", acme.Domains)}"
+            : service.Certificate is null ? $"plain HTTP on port {service.Port}" : $"HTTPS on port {service.Port}";
         string redirect = service.HttpPort is int http ? $", redirect from port {http}" : "";
         string runAs = service.User is null ? "a dynamic user" : $"user {service.User}";
         return $"{serves}{redirect}, run as {runAs}, started by the first connection";

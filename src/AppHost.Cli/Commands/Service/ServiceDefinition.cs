@@ -25,8 +25,9 @@ internal sealed partial record ServiceDefinition
     private static readonly (string Folder, string Setting)[] HiddenFolders =
         [("/home", "ProtectHome=yes"), ("/root", "ProtectHome=yes"), ("/run/user", "ProtectHome=yes"), ("/tmp", "PrivateTmp=yes"), ("/var/tmp", "PrivateTmp=yes")];
 
-    private ServiceDefinition(string name, string binary, int port, int? httpPort, string? certificate, string? key, string? user)
+    private ServiceDefinition(string name, string binary, int port, int? httpPort, string? certificate, string? key, string? user, AcmeSettings? acme)
     {
+        Acme = acme;
         Name = name;
         Binary = binary;
         Port = port;
@@ -59,30 +60,42 @@ internal sealed partial record ServiceDefinition
     /// <summary>The existing user the server runs as; null for a dynamic user made for the service.</summary>
     public string? User { get; }
 
+    /// <summary>Automatic HTTPS: the names the server gets its certificates for from an ACME CA; null with a certificate file or plain HTTP.</summary>
+    public AcmeSettings? Acme { get; }
+
+    /// <summary>True when the server speaks HTTPS: with a certificate file or with ACME.</summary>
+    public bool ServesHttps => Certificate is not null || Acme is not null;
+
     /// <summary>The socket unit of the HTTP-to-HTTPS redirect, when there is one.</summary>
     public string RedirectSocketName => $"{Name}-http";
 
     /// <summary>Checks the values and applies the defaults of the ports left out (null).</summary>
     /// <exception cref="ArgumentException">A value is not valid; the message names the option, quotes the value and says the fix.</exception>
-    public static ServiceDefinition Create(string name, string binary, int? port, int? httpPort, string? certificate, string? key, string? user)
+    public static ServiceDefinition Create(string name, string binary, int? port, int? httpPort, string? certificate, string? key, string? user, AcmeSettings? acme = null)
     {
         CheckName(name);
         binary = CheckPath("--binary", binary, "give where the app's file will be on the server, for example /opt/shop/shop", mustBeVisible: true);
-        int mainPort = port ?? (certificate is null ? 80 : 443);
+        if (acme is not null && certificate is not null)
+        {
+            throw new ArgumentException("--acme-domain gets the certificate from an ACME CA and --cert names a file: use one of them");
+        }
+
+        bool https = certificate is not null || acme is not null;
+        int mainPort = port ?? (https ? 443 : 80);
         if (mainPort is < 1 or > 65535)
         {
             throw new ArgumentException($"--port '{mainPort}' is not valid: expected a port number from 1 to 65535");
         }
 
-        int redirectPort = httpPort ?? (certificate is null ? 0 : 80);
+        int redirectPort = httpPort ?? (https ? 80 : 0);
         if (redirectPort is < 0 or > 65535)
         {
             throw new ArgumentException($"--http-port '{redirectPort}' is not valid: expected a port number from 1 to 65535, or 0 for none");
         }
 
-        if (redirectPort != 0 && certificate is null)
+        if (redirectPort != 0 && !https)
         {
-            throw new ArgumentException($"--http-port {redirectPort} redirects to HTTPS, which needs a certificate: add --cert FILE, or leave out --http-port");
+            throw new ArgumentException($"--http-port {redirectPort} redirects to HTTPS, which needs a certificate: add --cert FILE or --acme-domain NAME, or leave out --http-port");
         }
 
         if (redirectPort == mainPort)
@@ -105,7 +118,7 @@ internal sealed partial record ServiceDefinition
         const string certificateFix = "give where the file is on the server, for example /etc/ssl/shop.pem";
         certificate = certificate is null ? null : CheckPath("--cert", certificate, certificateFix, mustBeVisible: user is not null);
         key = key is null ? null : CheckPath("--key", key, certificateFix.Replace("shop.pem", "shop.key", StringComparison.Ordinal), mustBeVisible: user is not null);
-        return new ServiceDefinition(name, binary, mainPort, redirectPort == 0 ? null : redirectPort, certificate, key, user);
+        return new ServiceDefinition(name, binary, mainPort, redirectPort == 0 ? null : redirectPort, certificate, key, user, acme);
     }
 
     private static void CheckName(string name)

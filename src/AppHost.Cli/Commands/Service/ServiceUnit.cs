@@ -39,10 +39,11 @@ internal static class ServiceUnit
         unit.Add("Only the server process itself may report READY, STOPPING, STATUS and WATCHDOG, not a program it starts.", "NotifyAccess=main");
         unit.Add("The sockets handed to the server, each with its name; said outright rather than left to the units' triggers.", $"Sockets={sockets}");
         AddCommand(unit, service);
-        unit.Add(dynamicUser
-                ? "systemctl reload: SIGHUP makes the server load its certificate again, keeping its connections.\nWith LoadCredential= it reloads the copy made at start; after a renewal, restart instead."
-                : "systemctl reload: SIGHUP makes the server load its certificate again, keeping its connections\n(it also reloads by itself when the files change).",
-            "ExecReload=/bin/kill -HUP $MAINPID");
+        if (service.Acme is null)
+        {
+            AddReload(unit, dynamicUser);
+        }
+
         unit.Add("A crash, a non-zero exit or a missed watchdog restarts the server; systemctl stop does not.", "Restart=on-failure");
         unit.Add("One second between restarts: no busy loop when it fails at once, and the socket queues connections meanwhile.", "RestartSec=1");
         unit.Add("The server beats every 15 s (half of this); 30 s of silence means it hangs (deadlock, starved thread pool),\nso systemd kills it with SIGABRT, leaving a core dump, and restarts it. GC pauses and load spikes stay far below.", "WatchdogSec=30");
@@ -61,10 +62,28 @@ internal static class ServiceUnit
         return unit.Build($"{name}.service");
     }
 
+    // With ACME the server renews by itself and has no files to reload, so there is no ExecReload=.
+    private static void AddReload(UnitFileBuilder unit, bool dynamicUser) =>
+        unit.Add(dynamicUser
+                ? "systemctl reload: SIGHUP makes the server load its certificate again, keeping its connections.\nWith LoadCredential= it reloads the copy made at start; after a renewal, restart instead."
+                : "systemctl reload: SIGHUP makes the server load its certificate again, keeping its connections\n(it also reloads by itself when the files change).",
+            "ExecReload=/bin/kill -HUP $MAINPID");
+
     private static void AddCommand(UnitFileBuilder unit, ServiceDefinition service)
     {
         string logs = $"--log-format json: one JSON object per line in the journal (journalctl -u {service.Name} -o cat);\n--shutdown-timeout is stated here because TimeoutStopSec below counts on it.";
         string tail = $"--log-format json --shutdown-timeout {DrainSeconds}";
+        if (service.Acme is { } acme)
+        {
+            string email = acme.Email is null ? "" : $" --acme-email {acme.Email}";
+            string directory = acme.Directory is null ? "" : $" --acme-directory {acme.Directory}";
+            unit.Add($"The server gets and renews its certificates from the ACME CA itself, keeping them in the state folder below.\n{logs}",
+                $"ExecStart={service.Binary}{string.Concat(acme.Domains.Select(d => $" --acme-domain {d}"))}{email}{directory} {tail}");
+            unit.Add($"/var/lib/{service.Name}, the one folder the server may write (ProtectSystem=strict): the ACME account key,\nthe certificates and their keys. systemd passes its path as $STATE_DIRECTORY and keeps it across restarts\n(with DynamicUser=yes in /var/lib/private, owned by the service's user).", $"StateDirectory={service.Name}");
+            unit.Add("Only the service's user may enter it: it holds private keys.", "StateDirectoryMode=0700");
+            return;
+        }
+
         if (service.Certificate is null)
         {
             unit.Add($"Plain HTTP: no certificate was given (for a server behind a TLS-terminating proxy).\n{logs}", $"ExecStart={service.Binary} {tail}");

@@ -16,6 +16,7 @@ public sealed partial class SystemdAnalyzeTests : IDisposable
     [InlineData("--cert", "/etc/ssl/shop.pem", "--key", "/etc/ssl/shop.key")]
     [InlineData("--cert", "/etc/ssl/shop.pfx", "--user", "www-data")]
     [InlineData("--http-port", "0")]
+    [InlineData("--acme-domain", "shop.example.com", "--acme-email", "admin@example.com")]
     public async Task ServiceIsRatedAtMostOnePointFiveOfTenBySystemdSecurity(params string[] options)
     {
         if (!TryFindAnalyzer(out string analyzer))
@@ -39,6 +40,7 @@ public sealed partial class SystemdAnalyzeTests : IDisposable
     [Theory]
     [InlineData("--cert", "/etc/ssl/shop.pem", "--key", "/etc/ssl/shop.key")]
     [InlineData("--cert", "/etc/ssl/shop.pfx", "--user", "www-data", "--http-port", "0")]
+    [InlineData("--acme-domain", "shop.example.com", "--acme-domain", "www.shop.example.com", "--acme-directory", "https://acme-staging-v02.api.letsencrypt.org/directory")]
     public async Task UnitsPassSystemdVerifyWithoutAWarning(params string[] options)
     {
         if (!TryFindAnalyzer(out string analyzer))

@@ -34,6 +34,24 @@ public sealed partial class UnitFilesTests
     }
 
     [Fact]
+    public void AcmeKeepsItsStateInAPrivateStateDirectoryAndListensOnBothPorts()
+    {
+        var units = Render(null, acme: AcmeSettings.Create(["shop.example.com", "WWW.shop.example.com"], "admin@example.com", null));
+        var service = Settings(units["shop.service"]);
+
+        Assert.Contains("ExecStart=/opt/shop/shop --acme-domain shop.example.com --acme-domain www.shop.example.com --acme-email admin@example.com --log-format json --shutdown-timeout 30", service);
+        Assert.Contains("StateDirectory=shop", service);
+        Assert.Contains("StateDirectoryMode=0700", service);
+        Assert.Contains("DynamicUser=yes", service);
+        Assert.Contains("Sockets=shop.socket shop-http.socket", service);
+        // Nothing to reload: the server renews by itself.
+        Assert.DoesNotContain(service, s => s.StartsWith("ExecReload=", StringComparison.Ordinal) || s.StartsWith("LoadCredential=", StringComparison.Ordinal));
+        Assert.Contains("ListenStream=443", Settings(units["shop.socket"]));
+        Assert.Contains("FileDescriptorName=https", Settings(units["shop.socket"]));
+        Assert.Contains("ListenStream=80", Settings(units["shop-http.socket"]));
+    }
+
+    [Fact]
     public void PfxNeedsNoKey()
     {
         var service = Settings(Render("/etc/ssl/shop.pfx")["shop.service"]);
@@ -112,8 +130,9 @@ public sealed partial class UnitFilesTests
     }
 
     // Ordered, so the tests see the files in the order they are written and printed.
-    private static OrderedDictionary<string, string> Render(string? certificate, string? key = null, string? user = null, int? port = null, int? httpPort = null) =>
-        new(UnitFiles.Render(ServiceDefinition.Create("shop", Binary, port, httpPort, certificate, key, user)).Select(f => KeyValuePair.Create(f.FileName, f.Content)));
+    private static OrderedDictionary<string, string> Render(string? certificate, string? key = null, string? user = null, int? port = null, int? httpPort = null,
+        AcmeSettings? acme = null) =>
+        new(UnitFiles.Render(ServiceDefinition.Create("shop", Binary, port, httpPort, certificate, key, user, acme)).Select(f => KeyValuePair.Create(f.FileName, f.Content)));
 
     private static List<string> Settings(string content) => [.. content.Split('\n').Where(IsSetting)];
 
