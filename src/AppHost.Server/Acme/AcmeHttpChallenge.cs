@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 
-namespace AppHost.Acme;
+namespace AppHost;
 
 /// <summary>HTTP-01 (RFC 8555 §8.3): the CA fetches a token's key authorization over plain HTTP on port 80.</summary>
 public static class AcmeHttpChallenge

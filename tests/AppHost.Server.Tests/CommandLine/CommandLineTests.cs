@@ -62,7 +62,21 @@ public sealed class CommandLineTests
     public async Task RedirectPortWithoutCertificateIsRefused()
     {
         var run = await AppExit.RunAsync("--http-port", "8081");
-        run.AssertOneLineError(Usage, "--http-port 8081 redirects to HTTPS", "add --cert");
+        run.AssertOneLineError(Usage, "--http-port 8081 redirects to HTTPS", "add --cert FILE or --acme-domain NAME");
+    }
+
+    [Theory]
+    [InlineData(new[] { "--acme-domain", "shop.example.com", "--cert", "x.pfx" }, "--acme-domain gets the certificate from an ACME CA and --cert names a file: use one of them")]
+    [InlineData(new[] { "--acme-domain", "*.example.com" }, "--acme-domain '*.example.com'", "not an IP address or a wildcard")]
+    [InlineData(new[] { "--acme-domain", "127.0.0.1" }, "--acme-domain '127.0.0.1'", "a DNS name")]
+    [InlineData(new[] { "--acme-domain", "bad_name.example" }, "--acme-domain 'bad_name.example'", "a DNS name")]
+    [InlineData(new[] { "--acme-domain", "shop.example.com", "--acme-directory", "http://ca.example/dir" }, "--acme-directory 'http://ca.example/dir'", "https:// URL")]
+    [InlineData(new[] { "--acme-domain", "shop.example.com", "--acme-email", "nobody" }, "--acme-email 'nobody'", "e-mail address")]
+    [InlineData(new[] { "--acme-email", "admin@example.com" }, "belong to automatic HTTPS: add --acme-domain NAME")]
+    public async Task BadAcmeOptionsAreRefusedWithOneLine(string[] args, params string[] fragments)
+    {
+        var run = await AppExit.RunAsync(args);
+        run.AssertOneLineError(Usage, fragments);
     }
 
     [Fact]
@@ -86,7 +100,8 @@ public sealed class CommandLineTests
 
         Assert.Equal(0, run.ExitCode);
         string help = string.Join('\n', run.StandardOutput);
-        foreach (string option in new[] { "port", "host", "http-port", "host-name", "cert", "key", "cert-password-file", "log-level", "log-format", "shutdown-timeout", "max-connections" })
+        foreach (string option in new[] { "port", "host", "http-port", "host-name", "cert", "key", "cert-password-file", "log-level", "log-format", "shutdown-timeout", "max-connections",
+            "acme-domain", "acme-email", "acme-directory", "acme-ca-file", "state-dir" })
         {
             Assert.Contains($"--{option}", help);
             Assert.Contains($"APPHOSTSAMPLE_{option.Replace('-', '_').ToUpperInvariant()}", help);

@@ -31,9 +31,10 @@ public static class Program
         // Before Main, the native runtime expanded its compressed type data; those 1.7 MB of the file need not stay in memory.
         StartupData.Release(log);
 
-        // The certificate is checked before anything listens (a bad one stops start-up with one
-        // line), then reloaded whenever its files change, or on SIGHUP (systemctl reload).
-        using var tls = ServerTls.Load(options, log);
+        // The certificate: with --acme-domain, got and renewed from an ACME CA such as Let's Encrypt
+        // in the background; else --cert, checked before anything listens (a bad one stops start-up
+        // with one line) and reloaded whenever its files change, or on SIGHUP (systemctl reload).
+        using var tls = options.Acme is not null ? AutomaticHttps.Start(options, log) : ServerTls.Load(options, log);
         using var reload = ReloadSignal.Handle(tls);
 
         // Under systemd: the listening sockets it holds across restarts, and its notification socket.
@@ -57,6 +58,8 @@ public static class Program
         // a keep-alive connection is answered with Connection: close rather than dropped.
         app.UseGracefulStop();
         app.UseRequestLog(log);
+        // The CA's HTTP-01 checks on the plain HTTP listener, before the host filter and the redirect.
+        app.UseAcmeHttpChallenge(tls);
         app.UseHostFiltering();
         app.UseSecurityHeaders(Headers.Add);
         if (tls is not null)
