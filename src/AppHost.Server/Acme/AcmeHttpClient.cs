@@ -11,7 +11,16 @@ namespace AppHost.Acme;
 internal static class AcmeHttpClient
 {
     /// <param name="extraRoots">Roots trusted besides the system's, or null for the system's alone. Owned by the client from now on.</param>
-    public static HttpClient Create(X509Certificate2Collection? extraRoots)
+    public static HttpClient Create(X509Certificate2Collection? extraRoots) =>
+        new(CreateHandler(extraRoots), disposeHandler: true)
+        {
+            // Every ACME request is one small message; 30 s covers a slow CA without hanging an order forever.
+            Timeout = TimeSpan.FromSeconds(30),
+            DefaultRequestHeaders = { { "User-Agent", "AppHost-ACME/1" } }, // RFC 8555 §6.1: clients must send one
+        };
+
+    /// <summary>The handler <see cref="Create"/> uses, for tests that wrap it to watch the traffic.</summary>
+    public static SocketsHttpHandler CreateHandler(X509Certificate2Collection? extraRoots)
     {
         var handler = new SocketsHttpHandler
         {
@@ -27,12 +36,7 @@ internal static class AcmeHttpClient
                 Validate(certificate, chain, errors, extraRoots);
         }
 
-        return new HttpClient(handler, disposeHandler: true)
-        {
-            // Every ACME request is one small message; 30 s covers a slow CA without hanging an order forever.
-            Timeout = TimeSpan.FromSeconds(30),
-            DefaultRequestHeaders = { { "User-Agent", "AppHost-ACME/1" } }, // RFC 8555 §6.1: clients must send one
-        };
+        return handler;
     }
 
     /// <summary>Reads every CERTIFICATE block of a PEM file as a trust anchor.</summary>
