@@ -45,6 +45,14 @@ internal sealed class AcmeClient
         return new AcmeClient(transport, response.Read(AcmeJsonContext.Default.AcmeDirectory), time);
     }
 
+    /// <summary>Reads the directory and finds or creates the account: what every order starts with.</summary>
+    public static async Task<AcmeClient> OpenAccountAsync(HttpClient http, Uri directoryUrl, ECDsa accountKey, string? email, TimeProvider time, CancellationToken cancel)
+    {
+        var client = await ConnectAsync(http, directoryUrl, accountKey, time, cancel);
+        await client.FindOrCreateAccountAsync(email, cancel);
+        return client;
+    }
+
     /// <summary>
     /// Finds the account of this key, or creates it (RFC 8555 §7.3, §7.3.1). Looking up first means a
     /// restart with the stored key never registers a second account, and a lost account URL costs nothing.
