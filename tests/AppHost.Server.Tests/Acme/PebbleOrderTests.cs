@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using AppHost.Acme;
@@ -75,6 +78,83 @@ public sealed class PebbleOrderTests
         Assert.StartsWith("urn:ietf:params:acme:error:", e.Problem.Type, StringComparison.Ordinal);
         Assert.False(string.IsNullOrEmpty(e.Problem.Detail));
         Assert.False(pending.AnyTlsAlpn01);
+    }
+
+    [Fact]
+    public async Task TlsAlpn01KeyAuthorizationIsUpForTheNameWhileTheCaConnectsAndDownAfter()
+    {
+        var pending = new PendingChallenges();
+        // Stands where the TLS-ALPN-01 responder will: notes what is pending when the CA connects, then hangs up.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var seen = new ConcurrentQueue<string?>();
+        using var stopAccepting = new CancellationTokenSource();
+        var accepting = AcceptAsync(listener, () => seen.Enqueue(pending.TlsAlpn01KeyAuthorization("alpn.example.com")), stopAccepting.Token);
+        await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(TlsPort: ((IPEndPoint)listener.LocalEndpoint).Port));
+        using var cancel = new CancellationTokenSource(OrderTimeout);
+        using var http = pebble.CreateHttpClient();
+        using var accountKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var client = await AcmeClient.OpenAccountAsync(http, pebble.DirectoryUrl, accountKey, null, TimeProvider.System, cancel.Token);
+
+        var e = await Assert.ThrowsAsync<AcmeProblemException>(() =>
+            new CertificateOrder(client, pending).ObtainAsync("alpn.example.com", new ChallengeChoice(PlainHttpListener: false), null, cancel.Token));
+        await stopAccepting.CancelAsync();
+        await accepting;
+
+        Assert.Equal(ChallengeChoice.TlsAlpn01, e.ChallengeType);
+        Assert.NotEmpty(seen);
+        Assert.All(seen, keyAuthorization => Assert.EndsWith("." + client.Signer.Thumbprint, keyAuthorization, StringComparison.Ordinal));
+        Assert.False(pending.AnyTlsAlpn01);
+    }
+
+    [Fact]
+    public async Task PebblesHttpsIsRefusedWithoutItsCertificateAsARoot()
+    {
+        await using var pebble = await PebbleFixture.StartAsync();
+        using var systemRootsOnly = AcmeHttpClient.Create(extraRoots: null);
+        using var otherRoot = new TestCertificates();
+        using var wrongRoots = AcmeHttpClient.Create([otherRoot.ChainRoot]);
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => systemRootsOnly.GetAsync(pebble.DirectoryUrl));
+        await Assert.ThrowsAsync<HttpRequestException>(() => wrongRoots.GetAsync(pebble.DirectoryUrl));
+        using var trusted = pebble.CreateHttpClient();
+        using var response = await trusted.GetAsync(pebble.DirectoryUrl);
+        Assert.True(response.IsSuccessStatusCode);
+    }
+
+    [Fact]
+    public async Task TheCasNameMustMatchEvenWithItsCertificateTrusted()
+    {
+        await using var pebble = await PebbleFixture.StartAsync();
+        var handler = AcmeHttpClient.CreateHandler(AcmeHttpClient.LoadRoots(pebble.CaFile));
+        // Every name connects to Pebble, so only the name in the URL differs between the two requests.
+        handler.ConnectCallback = async (context, cancel) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, cancel);
+            return new NetworkStream(socket, ownsSocket: true);
+        };
+        using var http = new HttpClient(handler, disposeHandler: true);
+
+        using var named = await http.GetAsync(new UriBuilder(pebble.DirectoryUrl) { Host = "localhost" }.Uri);
+        Assert.True(named.IsSuccessStatusCode);
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(new UriBuilder(pebble.DirectoryUrl) { Host = "ca.example.com" }.Uri));
+    }
+
+    private static async Task AcceptAsync(TcpListener listener, Action onConnection, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                using var connection = await listener.AcceptTcpClientAsync(stop);
+                onConnection();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The test is over.
+        }
     }
 
     internal static void AssertChainValidates(string chainPem, X509Certificate2 root)
