@@ -67,7 +67,7 @@ internal sealed class CertificateMaintainer(
 
                     next = Backoff.Next(time.GetUtcNow(), failures, problem?.RetryAfter, _random());
                     log.Error("ACME: certificate for {Name:l} not obtained: {Problem:l}; next attempt at {NextAttempt:yyyy-MM-dd HH:mm:ss}Z",
-                        name, e is AcmeProblemException or HttpRequestException or TimeoutException ? e.Message : e.ToString(), next.UtcDateTime);
+                        name, e is AcmeProblemException or HttpRequestException or TimeoutException or InvalidDataException or IOException ? e.Message : e.ToString(), next.UtcDateTime);
                 }
             }
         }
@@ -81,11 +81,13 @@ internal sealed class CertificateMaintainer(
     private async Task<DateTimeOffset> RoundAsync(string name, NameState state, CancellationToken stopping)
     {
         using var held = await StateLock.TakeAsync(store.Folder, time, stopping);
-        var current = store.Load(name);
+        var current = LoadStored(name);
         bool handedNow = false;
         try
         {
-            if (current is not null && current.Leaf.Thumbprint != state.Handed)
+            // An expired certificate is never handed over: a handshake failing is better than one the
+            // client refuses with a date error. It is still read for its ARI id, and renewed at once.
+            if (current is not null && current.Leaf.Thumbprint != state.Handed && current.Leaf.NotAfter.ToUniversalTime() > time.GetUtcNow().UtcDateTime)
             {
                 Hand(name, state, current); // another process ordered it, or this is the first round
                 handedNow = true;
@@ -120,6 +122,20 @@ internal sealed class CertificateMaintainer(
                     intermediate.Dispose();
                 }
             }
+        }
+    }
+
+    /// <summary>The stored certificate; a damaged one counts as none, so a new order replaces it.</summary>
+    private ServerCertificate? LoadStored(string name)
+    {
+        try
+        {
+            return store.Load(name);
+        }
+        catch (StartupException e)
+        {
+            log.Warning("ACME: stored certificate for {Name:l} ignored: {Problem:l}", name, e.Message);
+            return null;
         }
     }
 

@@ -60,9 +60,15 @@ internal sealed class CertificateOrder(AcmeClient client, PendingChallenges pend
             throw new AcmeProblemException(new AcmeProblem(Detail: $"the authorization for {name} is '{authorization.Status}'"));
         }
 
-        var challenge = choice.Pick(authorization.Challenges) ?? throw new AcmeProblemException(new AcmeProblem(
-            Detail: $"the CA offers {string.Join(", ", authorization.Challenges.Select(c => c.Type))} for {name}, none of which this server can answer"
-                + (choice.PlainHttpListener ? "" : " (HTTP-01 needs --http-port)")));
+        if (choice.Pick(authorization.Challenges) is not { } challenge)
+        {
+            // Give the authorization up rather than leave it pending: CAs count pending authorizations against limits.
+            await client.DeactivateAsync(url, cancel);
+            throw new AcmeProblemException(new AcmeProblem(
+                Detail: $"the CA offers {string.Join(", ", authorization.Challenges.Select(c => c.Type))} for {name}, none of which this server can answer"
+                    + (choice.PlainHttpListener ? "" : " (HTTP-01 needs --http-port)")));
+        }
+
         string keyAuthorization = client.Signer.KeyAuthorization(challenge.Token!);
         bool http = challenge.Type == ChallengeChoice.Http01;
         if (http)

@@ -59,7 +59,15 @@ internal sealed class CertificateStore(string folder)
         }
 
         var all = new X509Certificate2Collection();
-        all.ImportFromPem(chainPem);
+        try
+        {
+            all.ImportFromPem(chainPem);
+        }
+        catch (CryptographicException e)
+        {
+            throw new StartupException($"'{Path.Combine(NameFolder(name), ChainFile)}' holds a damaged certificate; delete it to order a new one", e);
+        }
+
         if (all.Count == 0)
         {
             throw new StartupException($"'{Path.Combine(NameFolder(name), ChainFile)}' holds no certificate; delete it to order a new one");

@@ -59,6 +59,33 @@ public sealed class CertificateMaintainerTests
         Assert.Equal(1, pebble.CountInLog("POST /order-plz"));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AnExpiredOrDamagedStoredCertificateIsNeverHandedOverAndIsReplaced(bool expired)
+    {
+        var pending = new PendingChallenges();
+        await using var responder = await Http01Responder.StartAsync(pending);
+        await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(HttpPort: responder.Port));
+        using var state = new TempDirectory();
+        var store = new CertificateStore(StateFolder.Create(StoreFolder(state.Path, pebble)));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var now = DateTimeOffset.UtcNow;
+        using var old = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=renew.example.com", key, HashAlgorithmName.SHA256)
+            .CreateSelfSigned(now.AddDays(-7), now.AddDays(-1));
+        store.Save(new IssuedCertificate("renew.example.com",
+            expired ? old.ExportCertificatePem() : "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+            key.ExportPkcs8PrivateKeyPem(), ChallengeType: null));
+        await using var run = Run(pebble, state.Path, pending, out var handed, out _);
+
+        await Poll.UntilAsync(() => Task.FromResult(!handed.IsEmpty), Deadline, "a certificate handed over");
+
+        var (_, certificate) = Assert.Single(handed);
+        Assert.True(certificate.Leaf.NotAfter.ToUniversalTime() > DateTime.UtcNow);
+        PebbleOrderTests.AssertChainValidates(store.ReadChainPem("renew.example.com")!, pebble.IssuingRoot);
+        Assert.Equal(1, pebble.CountInLog("POST /order-plz"));
+    }
+
     [Fact]
     public async Task AFailureIsLoggedAtErrorWithTheCasProblemAndTheNextAttempt()
     {
