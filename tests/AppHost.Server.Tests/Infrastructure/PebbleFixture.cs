@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using AppHost.Acme;
+
+namespace AppHost.Server.Tests.Infrastructure;
+
+/// <summary>What a test sets in the Pebble it starts; each test that needs other values starts its own.</summary>
+/// <param name="HttpPort">Where Pebble's VA sends HTTP-01 requests (the app's plain listener); 0 for a port nobody answers.</param>
+/// <param name="TlsPort">Where Pebble's VA makes TLS-ALPN-01 handshakes (the app's HTTPS listener); 0 for a port nobody answers.</param>
+/// <param name="NonceRejectPercent">PEBBLE_WFE_NONCEREJECT: the share of good nonces Pebble rejects as badNonce.</param>
+/// <param name="AuthorizationReusePercent">PEBBLE_AUTHZREUSE: how often Pebble hands back an already-valid authorization.</param>
+/// <param name="CertificateValiditySeconds">certificateValidityPeriod; null keeps Pebble's 5 years.</param>
+public sealed record PebbleOptions(
+    int HttpPort = 0,
+    int TlsPort = 0,
+    int NonceRejectPercent = 0,
+    int AuthorizationReusePercent = 0,
+    int? CertificateValiditySeconds = null);
+
+/// <summary>
+/// A real ACME CA for tests: Debian's pebble (2.4.0) with pebble-challtestsrv as its DNS, both on free
+/// loopback ports, with a configuration and an HTTPS certificate of their own in a temporary folder.
+/// Every name resolves to 127.0.0.1, so Pebble's validator reaches the test's listeners on
+/// <see cref="PebbleOptions.HttpPort"/> and <see cref="PebbleOptions.TlsPort"/>.
+/// </summary>
+public sealed class PebbleFixture : IAsyncDisposable
+{
+    // Pebble needs a moment to make its CA keys; 30 s allows for a machine busy with other builds.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly TempDirectory _folder = new();
+    private readonly StringBuilder _log = new();
+    private readonly List<Process> _processes = [];
+
+    private PebbleFixture(PebbleOptions options) => Options = options;
+
+    public PebbleOptions Options { get; }
+
+    /// <summary>The ACME directory, https://127.0.0.1:PORT/dir.</summary>
+    public Uri DirectoryUrl { get; private set; } = null!;
+
+    /// <summary>The PEM file of Pebble's own HTTPS certificate: what a client passes as --acme-ca-file.</summary>
+    public string CaFile { get; private set; } = null!;
+
+    /// <summary>The root Pebble issues under, fetched from the management port's /roots/0; new on every start.</summary>
+    public X509Certificate2 IssuingRoot { get; private set; } = null!;
+
+    /// <summary>Everything both processes wrote to stdout and stderr so far.</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>How many log lines contain <paramref name="text"/>, e.g. "POST /order-plz" for the orders Pebble received.</summary>
+    public int CountInLog(string text) =>
+        Log.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>An HttpClient that trusts Pebble's HTTPS certificate, and verifies it.</summary>
+    public HttpClient CreateHttpClient() => AcmeHttpClient.Create(AcmeHttpClient.LoadRoots(CaFile));
+
+    /// <summary>Like <see cref="CreateHttpClient"/>, with <paramref name="watch"/> seeing every request and response.</summary>
+    public HttpClient CreateHttpClient(DelegatingHandler watch)
+    {
+        watch.InnerHandler = AcmeHttpClient.CreateHandler(AcmeHttpClient.LoadRoots(CaFile));
+        return new HttpClient(watch, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public static async Task<PebbleFixture> StartAsync(PebbleOptions? options = null)
+    {
+        var pebble = new PebbleFixture(options ?? new PebbleOptions());
+        try
+        {
+            await pebble.StartAsync();
+            return pebble;
+        }
+        catch
+        {
+            await pebble.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        int apiPort = Poll.FreePort(), managementPort = Poll.FreePort(), dnsPort = Poll.FreePort(), dnsManagementPort = Poll.FreePort();
+        CaFile = WriteHttpsCertificate();
+        string config = Path.Combine(_folder.Path, "pebble-config.json");
+        string validity = Options.CertificateValiditySeconds is { } seconds
+            ? $",\n    \"certificateValidityPeriod\": {seconds.ToString(CultureInfo.InvariantCulture)}" : "";
+        File.WriteAllText(config, $$"""
+            {
+              "pebble": {
+                "listenAddress": "127.0.0.1:{{apiPort}}",
+                "managementListenAddress": "127.0.0.1:{{managementPort}}",
+                "certificate": "{{Path.Combine(_folder.Path, "pebble-cert.pem")}}",
+                "privateKey": "{{Path.Combine(_folder.Path, "pebble-key.pem")}}",
+                "httpPort": {{Options.HttpPort}},
+                "tlsPort": {{Options.TlsPort}},
+                "ocspResponderURL": "",
+                "externalAccountBindingRequired": false{{validity}}
+              }
+            }
+            """);
+
+        // DNS only: every A query answers 127.0.0.1; AAAA answers nothing, because Pebble 2.4.0 asks AAAA
+        // first and dials the first address, and the test's listeners are on 127.0.0.1, not ::1.
+        Start("/usr/bin/pebble-challtestsrv", ["-dns01", $"127.0.0.1:{dnsPort}", "-http01", "", "-https01", "", "-tlsalpn01", "",
+            "-management", $"127.0.0.1:{dnsManagementPort}", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", ""], new Dictionary<string, string>());
+        await Poll.UntilAsync(() => Poll.CanConnectAsync(dnsPort), StartTimeout, "pebble-challtestsrv's DNS (TCP) listening");
+
+        Start("/usr/bin/pebble", ["-config", config, "-strict", "-dnsserver", $"127.0.0.1:{dnsPort}"], new Dictionary<string, string>
+        {
+            ["PEBBLE_VA_NOSLEEP"] = "1", // else up to 15 s of random sleep before each validation
+            ["PEBBLE_WFE_NONCEREJECT"] = Options.NonceRejectPercent.ToString(CultureInfo.InvariantCulture),
+            ["PEBBLE_AUTHZREUSE"] = Options.AuthorizationReusePercent.ToString(CultureInfo.InvariantCulture),
+        });
+
+        DirectoryUrl = new Uri($"https://127.0.0.1:{apiPort}/dir");
+        using var http = CreateHttpClient();
+        await Poll.UntilAsync(async () => await AnswersAsync(http, DirectoryUrl), StartTimeout, "Pebble's /dir answering");
+        string rootPem = await http.GetStringAsync(new Uri($"https://127.0.0.1:{managementPort}/roots/0"));
+        IssuingRoot = X509Certificate2.CreateFromPem(rootPem);
+    }
+
+    private static async Task<bool> AnswersAsync(HttpClient http, Uri url)
+    {
+        try
+        {
+            using var response = await http.GetAsync(url);
+            return response.StatusCode == HttpStatusCode.OK;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private void Start(string file, string[] arguments, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.Start();
+        _processes.Add(process);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_log)
+            {
+                _log.Append(line).Append('\n');
+            }
+        }
+    }
+
+    /// <summary>Pebble's HTTPS certificate, self-signed for 127.0.0.1 and localhost; the file is both its certificate and the client's trust anchor.</summary>
+    private string WriteHttpsCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=Pebble test API", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddDnsName("localhost");
+        request.CertificateExtensions.Add(names.Build());
+        var now = DateTimeOffset.UtcNow;
+        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+        string certificatePath = Path.Combine(_folder.Path, "pebble-cert.pem");
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(_folder.Path, "pebble-key.pem"), key.ExportPkcs8PrivateKeyPem());
+        return certificatePath;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes)
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            await process.WaitForExitAsync();
+            process.Dispose();
+        }
+
+        IssuingRoot?.Dispose();
+        _folder.Dispose();
+    }
+}
