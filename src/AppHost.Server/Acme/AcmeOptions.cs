@@ -3,7 +3,7 @@ namespace AppHost;
 /// <summary>
 /// Automatic HTTPS: the names to get certificates for from an ACME CA (RFC 8555) such as Let's
 /// Encrypt, and where the account and certificates are kept. Set by <c>--acme-domain</c> and the
-/// other <c>--acme-*</c> options; <c>AutomaticHttps.Start</c> acts on it.
+/// other <c>--acme-*</c> options; <see cref="AutomaticHttps.Start"/> acts on it.
 /// </summary>
 public sealed record AcmeOptions
 {

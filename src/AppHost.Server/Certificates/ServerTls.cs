@@ -17,10 +17,10 @@ public sealed class ServerTls : IDisposable
     // --cert: one certificate for every name, kept current by the reloader.
     private readonly CertificateReloader? _reloader;
 
-    // ACME: a certificate per SNI name, chosen by the caller (null = none yet), and the TLS-ALPN-01 answers.
+    // ACME: a certificate per SNI name (null = none yet), the TLS-ALPN-01 answers, and the renewals.
     private readonly Func<string?, SslServerAuthenticationOptions?>? _select;
     private readonly TlsAlpn01Responder? _tlsAlpn01;
-    private readonly IDisposable? _owned;
+    private readonly AutomaticCertificates? _automatic;
 
     private ServerTls(ServerCertificate initial, CertificateReloader reloader)
     {
@@ -28,11 +28,11 @@ public sealed class ServerTls : IDisposable
         _reloader = reloader;
     }
 
-    private ServerTls(Func<string?, SslServerAuthenticationOptions?> select, PendingChallenges challenges, IDisposable? owned)
+    private ServerTls(Func<string?, SslServerAuthenticationOptions?> select, PendingChallenges challenges, AutomaticCertificates? automatic)
     {
         _select = select;
         _tlsAlpn01 = new TlsAlpn01Responder(challenges);
-        _owned = owned;
+        _automatic = automatic;
     }
 
     /// <summary>The certificate the server started with, for the start-up report; null with ACME.</summary>
@@ -41,16 +41,14 @@ public sealed class ServerTls : IDisposable
     /// <summary>The challenges the ACME order puts up; null for <c>--cert</c>, which has none.</summary>
     internal PendingChallenges? Challenges => _tlsAlpn01?.Challenges;
 
-    /// <summary>Serves certificates that an ACME client obtains, and answers its TLS-ALPN-01 challenges.</summary>
-    /// <param name="select">
-    /// The options for a handshake's SNI name (null when the client sent none); returns null while
-    /// there is no certificate for that name yet, which refuses the handshake. Called on every
-    /// handshake: it must be fast and must not block.
-    /// </param>
-    /// <param name="challenges">The challenges the ACME order adds; this reads them.</param>
-    /// <param name="owned">Disposed with this, such as the renewal loop; may be null.</param>
-    internal static ServerTls Automatic(Func<string?, SslServerAuthenticationOptions?> select, PendingChallenges challenges, IDisposable? owned = null) =>
-        new(select, challenges, owned);
+    /// <summary>ACME's certificates, for the start-up report; null for <c>--cert</c>.</summary>
+    internal AutomaticCertificates? AutomaticCertificates => _automatic;
+
+    /// <summary>Serves the certificates ACME obtains, answers its TLS-ALPN-01 challenges, and stops its renewals when disposed.</summary>
+    internal static ServerTls Automatic(AutomaticCertificates certificates) => new(certificates.Select, certificates.Challenges, certificates);
+
+    /// <summary>Serves what <paramref name="select"/> picks per SNI name (null: none yet, the handshake is refused) and answers TLS-ALPN-01; for tests of the handshake path.</summary>
+    internal static ServerTls Automatic(Func<string?, SslServerAuthenticationOptions?> select, PendingChallenges challenges) => new(select, challenges, null);
 
     /// <summary>Loads <c>--cert</c> (with <c>--key</c> and the password, if any) and watches its files.</summary>
     /// <param name="options">The server's options.</param>
@@ -94,6 +92,6 @@ public sealed class ServerTls : IDisposable
     public void Dispose()
     {
         _reloader?.Dispose();
-        _owned?.Dispose();
+        _automatic?.Dispose();
     }
 }

@@ -53,6 +53,9 @@ public sealed record ServerOptions
     /// </remarks>
     public int MaxConnections { get; init; } = 10_000;
 
+    /// <summary>The app's name (the native file's), which names its default state folder.</summary>
+    internal string AppName { get; init; } = "apphost";
+
     /// <summary>The parsed command line, for the app's own options.</summary>
     internal ParseResult? Parsed { get; init; }
 

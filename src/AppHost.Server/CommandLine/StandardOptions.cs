@@ -114,6 +114,7 @@ internal sealed class StandardOptions
         LogFormat = parsed.GetValue(_logFormat) ?? (Console.IsOutputRedirected ? LogFormat.Json : LogFormat.Text),
         ShutdownTimeout = TimeSpan.FromSeconds(parsed.GetValue(_shutdownTimeout)),
         MaxConnections = parsed.GetValue(_maxConnections),
+        AppName = _app.Name,
         Parsed = parsed,
     };
 }

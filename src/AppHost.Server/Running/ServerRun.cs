@@ -23,8 +23,21 @@ public static class ServerRun
     public static async Task<int> RunUntilStoppedAsync(this WebApplication app, ServerOptions options, Serilog.ILogger log, ServerTls? tls, ServiceManager serviceManager)
     {
         await app.StartListeningAsync(options.Host, options.Port);
-        StartupReport.Write(log, app, tls?.Initial, serviceManager.Sockets);
-        serviceManager.Notifier?.Ready($"Listening on {string.Join(", ", app.Urls)}");
+        StartupReport.Write(log, app, tls, serviceManager.Sockets);
+        string status = $"Listening on {string.Join(", ", app.Urls)}";
+        if (tls?.AutomaticCertificates is { } automatic)
+        {
+            // Orders start now that the listeners exist, so the CA's checks reach them. HTTP-01 needs
+            // the plain listener: systemd's socket named "http", or else --http-port.
+            bool plainHttp = serviceManager.Sockets.Count > 0 ? serviceManager.Sockets.Any(s => s.Name == "http") : options.HttpPort is not null;
+            automatic.StartRenewing(plainHttp);
+            if (automatic.Waiting is { Count: > 0 } waiting)
+            {
+                status += $"; ordering the certificate of {string.Join(", ", waiting)}";
+            }
+        }
+
+        serviceManager.Notifier?.Ready(status);
         using var stopping = app.Lifetime.ApplicationStopping.Register(() => serviceManager.Notifier?.Stopping("Finishing in-flight requests"));
 
         await app.WaitForShutdownAsync();
