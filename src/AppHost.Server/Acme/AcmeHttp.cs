@@ -11,9 +11,9 @@ namespace AppHost.Acme;
 /// </summary>
 internal sealed class AcmeHttp(HttpClient http, JwsSigner signer, TimeProvider time)
 {
-    // RFC 8555 §6.5 lets a CA reject any nonce; Pebble rejects a configurable share at random. Five
-    // tries in a row fail at a 50% rejection rate with probability 1/32 per request, so tests use
-    // ten: 1/1024. A real CA rejecting ten fresh nonces in a row is broken, not unlucky.
+    // RFC 8555 §6.5 lets a CA reject any nonce; Pebble rejects a configurable share at random. With
+    // ten retries a request fails at Pebble's 50% rate once in 2048 (acmez allows ten too); a real CA
+    // rejecting eleven fresh nonces in a row is broken, not unlucky.
     private const int MaxBadNonceRetries = 10;
 
     // 429 and 503 are waited out here only when the CA asks for a short wait; longer waits

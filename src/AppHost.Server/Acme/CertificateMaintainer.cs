@@ -38,7 +38,7 @@ internal sealed class CertificateMaintainer(
 
     private async Task MaintainAsync(string name, CancellationToken stopping)
     {
-        var state = new NameState(_random()) { PreferHttp01 = challenges.PreferHttp01 };
+        var state = new MaintainedName(_random()) { PreferHttp01 = challenges.PreferHttp01 };
         int failures = 0;
         var next = time.GetUtcNow();
         try
@@ -67,7 +67,7 @@ internal sealed class CertificateMaintainer(
 
                     next = Backoff.Next(time.GetUtcNow(), failures, problem?.RetryAfter, _random());
                     log.Error("ACME: certificate for {Name:l} not obtained: {Problem:l}; next attempt at {NextAttempt:yyyy-MM-dd HH:mm:ss}Z",
-                        name, e is AcmeProblemException or HttpRequestException or TimeoutException or InvalidDataException or IOException ? e.Message : e.ToString(), next.UtcDateTime);
+                        name, OneLine(e), next.UtcDateTime);
                 }
             }
         }
@@ -78,7 +78,7 @@ internal sealed class CertificateMaintainer(
     }
 
     /// <summary>One round under the lock; returns when to wake next.</summary>
-    private async Task<DateTimeOffset> RoundAsync(string name, NameState state, CancellationToken stopping)
+    private async Task<DateTimeOffset> RoundAsync(string name, MaintainedName state, CancellationToken stopping)
     {
         using var held = await StateLock.TakeAsync(store.Folder, time, stopping);
         var current = LoadStored(name);
@@ -125,6 +125,14 @@ internal sealed class CertificateMaintainer(
         }
     }
 
+    /// <summary>Expected failures (the CA's problem, the network, a timeout) in one line; anything else with its stack, as a bug.</summary>
+    private static string OneLine(Exception e) => e switch
+    {
+        AcmeProblemException or HttpRequestException or InvalidDataException or IOException => e.Message,
+        TimeoutException or TaskCanceledException => "timed out: " + e.Message, // HttpClient.Timeout surfaces as TaskCanceledException
+        _ => e.ToString(),
+    };
+
     /// <summary>The stored certificate; a damaged one counts as none, so a new order replaces it.</summary>
     private ServerCertificate? LoadStored(string name)
     {
@@ -139,7 +147,7 @@ internal sealed class CertificateMaintainer(
         }
     }
 
-    private void Hand(string name, NameState state, ServerCertificate certificate)
+    private void Hand(string name, MaintainedName state, ServerCertificate certificate)
     {
         state.Handed = certificate.Leaf.Thumbprint;
         state.Jitter = _random(); // one draw per certificate, so re-checks do not move its renewal time
@@ -179,17 +187,5 @@ internal sealed class CertificateMaintainer(
         {
             await Task.Delay(wait < MaxSleep ? wait : MaxSleep, time, stopping);
         }
-    }
-
-    /// <summary>What one name's loop remembers between rounds.</summary>
-    private sealed class NameState(double jitter)
-    {
-        /// <summary>Thumbprint of the certificate last handed over.</summary>
-        public string? Handed { get; set; }
-
-        public double Jitter { get; set; } = jitter;
-
-        /// <summary>True after TLS-ALPN-01 failed, or HTTP-01 was what worked last.</summary>
-        public bool PreferHttp01 { get; set; }
     }
 }
