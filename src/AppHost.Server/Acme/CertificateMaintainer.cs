@@ -50,14 +50,28 @@ internal sealed class CertificateMaintainer(
                 {
                     next = await RoundAsync(name, state, stopping);
                     failures = 0;
+                    state.SwitchedChallenge = false;
                 }
                 catch (Exception e) when (!stopping.IsCancellationRequested)
                 {
-                    failures++;
                     var problem = e as AcmeProblemException;
-                    if (problem?.ChallengeType is { } failedType)
+                    if (problem?.ChallengeType is { } failedType && challenges.PlainHttpListener && !state.SwitchedChallenge)
                     {
-                        state.PreferHttp01 = challenges.PlainHttpListener && failedType == ChallengeChoice.TlsAlpn01;
+                        // The CA could not reach the server one way; the other may work (port 80 blocked by an ISP,
+                        // or a proxy in front of port 443 that ends TLS itself), so a new order tries it at once.
+                        state.PreferHttp01 = failedType == ChallengeChoice.TlsAlpn01;
+                        state.SwitchedChallenge = true;
+                        next = time.GetUtcNow();
+                        log.Warning("ACME: {Failed:l} for {Name:l} failed: {Problem:l}; trying {Other:l} now", failedType, name, OneLine(e),
+                            state.PreferHttp01 ? ChallengeChoice.Http01 : ChallengeChoice.TlsAlpn01);
+                        continue;
+                    }
+
+                    failures++;
+                    state.SwitchedChallenge = false;
+                    if (problem?.ChallengeType is { } lastType)
+                    {
+                        state.PreferHttp01 = challenges.PlainHttpListener && lastType == ChallengeChoice.TlsAlpn01;
                     }
 
                     if (problem is null)

@@ -4,7 +4,8 @@ namespace AppHost.Acme;
 /// Which challenge an authorization is answered with. TLS-ALPN-01 first: it needs nothing but the
 /// HTTPS port the server serves anyway and lives wholly in this package. HTTP-01 only with a plain
 /// listener, and only when TLS-ALPN-01 is not offered or failed last time (port 443 blocked by a
-/// load balancer that terminates TLS, say); autocert orders them the same way.
+/// load balancer that terminates TLS, say), and then at once rather than after a backoff
+/// (<see cref="CertificateMaintainer"/>); autocert orders them the same way.
 /// </summary>
 /// <param name="PlainHttpListener">True when a plain HTTP listener answers /.well-known/acme-challenge/ on port 80.</param>
 /// <param name="PreferHttp01">True when TLS-ALPN-01 failed on the previous attempt for this name.</param>

@@ -12,4 +12,7 @@ internal sealed class MaintainedName(double jitter)
 
     /// <summary>True after TLS-ALPN-01 failed, or when HTTP-01 is what worked last.</summary>
     public bool PreferHttp01 { get; set; }
+
+    /// <summary>True while the attempt running is the other challenge type, tried at once after one failed.</summary>
+    public bool SwitchedChallenge { get; set; }
 }

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+
+namespace AppHost.Server.Tests.Infrastructure;
+
+/// <summary>
+/// Clients that verify a server as a browser does, but against one test root (Pebble's): the chain
+/// must lead from the served leaf, through the intermediates the server sends, to that root, and the
+/// name must match. They connect to 127.0.0.1 whatever the name, which stands in for DNS.
+/// </summary>
+public static class VerifyingTls
+{
+    /// <summary>One new connection and handshake for <paramref name="name"/>; throws when the server's certificate does not verify.</summary>
+    /// <returns>The leaf the server presented.</returns>
+    public static async Task<X509Certificate2> HandshakeAsync(int port, string name, X509Certificate2 root)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        await using var tls = new SslStream(tcp.GetStream());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await tls.AuthenticateAsClientAsync(Options(name, root), timeout.Token);
+        return new X509Certificate2(tls.RemoteCertificate!);
+    }
+
+    /// <summary>An HTTP/2-only client for https://NAME:PORT/ that verifies the server against <paramref name="root"/>.</summary>
+    public static HttpClient Http2(int port, string name, X509Certificate2 root) =>
+        new(new SocketsHttpHandler
+        {
+            SslOptions = Options(name, root),
+            // No DNS for the test's names: every connection goes to the server on loopback.
+            ConnectCallback = async (_, cancel) =>
+            {
+                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+                await socket.ConnectAsync(IPAddress.Loopback, port, cancel);
+                return new NetworkStream(socket, ownsSocket: true);
+            },
+        })
+        {
+            BaseAddress = new Uri($"https://{name}:{port}/"),
+            DefaultRequestVersion = HttpVersion.Version20,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = TimeSpan.FromSeconds(10),
+        };
+
+    private static SslClientAuthenticationOptions Options(string name, X509Certificate2 root) => new()
+    {
+        TargetHost = name,
+        ApplicationProtocols = [SslApplicationProtocol.Http2],
+        CertificateChainPolicy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            CustomTrustStore = { root },
+            // Pebble runs no OCSP responder here.
+            RevocationMode = X509RevocationMode.NoCheck,
+        },
+    };
+}
