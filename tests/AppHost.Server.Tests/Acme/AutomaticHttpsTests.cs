@@ -154,24 +154,8 @@ public sealed class AutomaticHttpsTests : IDisposable
             "--acme-ca-file", pebble.CaFile, "--state-dir", _state.Path, .. more,
         ]));
 
-    /// <summary>Waits until a verifying handshake for the domain succeeds: the certificate is issued and served whole.</summary>
-    private static async Task<X509Certificate2> IssuedAsync(int port, PebbleFixture pebble)
-    {
-        X509Certificate2? leaf = null;
-        await Poll.UntilAsync(async () =>
-        {
-            try
-            {
-                leaf = await VerifyingTls.HandshakeAsync(port, Domain, pebble.IssuingRoot);
-                return true;
-            }
-            catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
-            {
-                return false; // no certificate yet: the handshake is refused
-            }
-        }, Issued, $"a certificate for {Domain} that verifies against Pebble's root");
-        return leaf!;
-    }
+    private static Task<X509Certificate2> IssuedAsync(int port, PebbleFixture pebble) =>
+        VerifyingTls.WaitForCertificateAsync(port, Domain, pebble.IssuingRoot, Issued);
 
     private void AssertStateFilesArePrivate()
     {

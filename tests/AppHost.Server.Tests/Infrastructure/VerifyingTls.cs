@@ -24,6 +24,26 @@ public static class VerifyingTls
         return new X509Certificate2(tls.RemoteCertificate!);
     }
 
+    /// <summary>Waits until a handshake for <paramref name="name"/> verifies: its first certificate is issued and served whole.</summary>
+    /// <returns>The leaf served.</returns>
+    public static async Task<X509Certificate2> WaitForCertificateAsync(int port, string name, X509Certificate2 root, TimeSpan timeout)
+    {
+        X509Certificate2? leaf = null;
+        await Poll.UntilAsync(async () =>
+        {
+            try
+            {
+                leaf = await HandshakeAsync(port, name, root);
+                return true;
+            }
+            catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+            {
+                return false; // no certificate yet: the handshake is refused
+            }
+        }, timeout, $"a certificate for {name} that verifies against the test CA's root");
+        return leaf!;
+    }
+
     /// <summary>An HTTP/2-only client for https://NAME:PORT/ that verifies the server against <paramref name="root"/>.</summary>
     public static HttpClient Http2(int port, string name, X509Certificate2 root) =>
         new(new SocketsHttpHandler
