@@ -65,30 +65,43 @@ internal sealed class StandardOptions
 
         command.Validators.Add(result =>
         {
-            if (result.GetValue(_cert) is null && (result.GetValue(_key) ?? result.GetValue(_passwordFile)) is not null)
+            if (Valid(result, _cert) is null && (Valid(result, _key) ?? Valid(result, _passwordFile)) is not null)
             {
                 result.AddError("--key and --cert-password-file belong to a certificate: add --cert FILE");
             }
 
-            bool acme = result.GetValue(_acmeDomains) is { Length: > 0 };
-            if (acme && result.GetValue(_cert) is not null)
+            bool acme = Valid(result, _acmeDomains) is { Length: > 0 };
+            if (acme && Valid(result, _cert) is not null)
             {
                 result.AddError("--acme-domain gets the certificate from an ACME CA and --cert names a file: use one of them");
             }
-            else if (!acme && (result.GetValue(_acmeEmail) ?? result.GetValue(_acmeDirectory)?.ToString() ?? result.GetValue(_acmeCaFile)) is not null)
+            else if (!acme && (Valid(result, _acmeEmail) ?? Valid(result, _acmeDirectory)?.ToString() ?? Valid(result, _acmeCaFile)) is not null)
             {
                 result.AddError("--acme-email, --acme-directory and --acme-ca-file belong to automatic HTTPS: add --acme-domain NAME");
             }
 
-            if (result.GetValue(_httpPort) is int redirect && result.GetValue(_cert) is null && !acme)
+            if (Valid(result, _httpPort) is int redirect && Valid(result, _cert) is null && !acme)
             {
                 result.AddError($"--http-port {redirect} redirects to HTTPS, which needs a certificate: add --cert FILE or --acme-domain NAME");
             }
-            else if (result.GetValue(_httpPort) is int same && same == result.GetValue(_port))
+            else if (Valid(result, _httpPort) is int same && same == Valid(result, _port))
             {
                 result.AddError($"--http-port {same} is also --port; choose another port for the redirect");
             }
         });
+    }
+
+    // A value whose own parse failed is reported already, and GetValue throws for it: the checks across options skip it.
+    private static T? Valid<T>(System.CommandLine.Parsing.CommandResult result, Option<T> option)
+    {
+        try
+        {
+            return result.GetValue(option);
+        }
+        catch (InvalidOperationException)
+        {
+            return default;
+        }
     }
 
     public ServerOptions Read(ParseResult parsed) => new()

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -14,12 +15,15 @@ namespace AppHost.Server.Tests.Infrastructure;
 /// <param name="NonceRejectPercent">PEBBLE_WFE_NONCEREJECT: the share of good nonces Pebble rejects as badNonce.</param>
 /// <param name="AuthorizationReusePercent">PEBBLE_AUTHZREUSE: how often Pebble hands back an already-valid authorization.</param>
 /// <param name="CertificateValiditySeconds">certificateValidityPeriod; null keeps Pebble's 5 years.</param>
+/// <param name="NetworkOf">A process whose network namespace Pebble runs in (a container's init), so it and the
+/// container's services reach each other on that loopback; null for this machine's.</param>
 public sealed record PebbleOptions(
     int HttpPort = 0,
     int TlsPort = 0,
     int NonceRejectPercent = 0,
     int AuthorizationReusePercent = 0,
-    int? CertificateValiditySeconds = null);
+    int? CertificateValiditySeconds = null,
+    int? NetworkOf = null);
 
 /// <summary>
 /// A real ACME CA for tests: Debian's pebble (2.4.0) with pebble-challtestsrv as its DNS, both on free
@@ -66,7 +70,18 @@ public sealed class PebbleFixture : IAsyncDisposable
         Log.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
 
     /// <summary>An HttpClient that trusts Pebble's HTTPS certificate, and verifies it.</summary>
-    public HttpClient CreateHttpClient() => AcmeHttpClient.Create(AcmeHttpClient.LoadRoots(CaFile));
+    public HttpClient CreateHttpClient()
+    {
+        if (Options.NetworkOf is not int pid)
+        {
+            return AcmeHttpClient.Create(AcmeHttpClient.LoadRoots(CaFile));
+        }
+
+        var handler = AcmeHttpClient.CreateHandler(AcmeHttpClient.LoadRoots(CaFile));
+        handler.ConnectCallback = async (context, _) =>
+            new NetworkStream(await NetworkNamespace.ConnectAsync(pid, new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port)), ownsSocket: true);
+        return new HttpClient(handler, disposeHandler: true) { Timeout = TimeSpan.FromSeconds(30) };
+    }
 
     /// <summary>Like <see cref="CreateHttpClient"/>, with <paramref name="watch"/> seeing every request and response.</summary>
     public HttpClient CreateHttpClient(DelegatingHandler watch)
@@ -116,7 +131,7 @@ public sealed class PebbleFixture : IAsyncDisposable
         // first and dials the first address, and the test's listeners are on 127.0.0.1, not ::1.
         Start("/usr/bin/pebble-challtestsrv", ["-dns01", $"127.0.0.1:{dnsPort}", "-http01", "", "-https01", "", "-tlsalpn01", "",
             "-management", $"127.0.0.1:{dnsManagementPort}", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", ""], new Dictionary<string, string>());
-        await Poll.UntilAsync(() => Poll.CanConnectAsync(dnsPort), StartTimeout, "pebble-challtestsrv's DNS (TCP) listening");
+        await Poll.UntilAsync(() => CanConnectAsync(dnsPort), StartTimeout, "pebble-challtestsrv's DNS (TCP) listening");
 
         Start("/usr/bin/pebble", ["-config", config, "-strict", "-dnsserver", $"127.0.0.1:{dnsPort}"], new Dictionary<string, string>
         {
@@ -130,6 +145,24 @@ public sealed class PebbleFixture : IAsyncDisposable
         await Poll.UntilAsync(async () => await AnswersAsync(http, DirectoryUrl), StartTimeout, "Pebble's /dir answering");
         string rootPem = await http.GetStringAsync(new Uri($"https://127.0.0.1:{managementPort}/roots/0"));
         IssuingRoot = X509Certificate2.CreateFromPem(rootPem);
+    }
+
+    private async Task<bool> CanConnectAsync(int port)
+    {
+        if (Options.NetworkOf is not int pid)
+        {
+            return await Poll.CanConnectAsync(port);
+        }
+
+        try
+        {
+            (await NetworkNamespace.ConnectAsync(pid, new IPEndPoint(IPAddress.Loopback, port))).Dispose();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private static async Task<bool> AnswersAsync(HttpClient http, Uri url)
@@ -147,8 +180,12 @@ public sealed class PebbleFixture : IAsyncDisposable
 
     private void Start(string file, string[] arguments, Dictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
+        // nsenter enters the namespace and then becomes the program, so killing it kills the program.
+        string[] command = Options.NetworkOf is int pid
+            ? ["nsenter", "--target", pid.ToString(CultureInfo.InvariantCulture), "--net", file, .. arguments]
+            : [file, .. arguments];
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in command[1..])
         {
             start.ArgumentList.Add(argument);
         }

@@ -178,6 +178,40 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
         StrictLoad.AssertNothingLost(await load.StopAsync(), _output);
     }
 
+    [SystemdFact]
+    public async Task AcmeServiceGetsItsCertificateOnTheSocketsSystemdHoldsAndKeepsItInItsStateDirectory()
+    {
+        // Pebble runs in the container's network, so it and the service reach each other on its loopback.
+        const int port = 9444;
+        const int httpPort = 9081;
+        const string domain = "shop.test";
+        await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(HttpPort: httpPort, TlsPort: port, NetworkOf: _container.InitPid));
+        using var root = new TempDirectory();
+        string rootFile = Path.Combine(root.Path, "pebble-root.pem");
+        await File.WriteAllTextAsync(rootFile, pebble.IssuingRoot.ExportCertificatePem());
+        await _container.CopyInAsync(pebble.CaFile, "/etc/shopacme/pebble.pem");
+        await InstallUnitsAsync("shopacme", "--port", $"{port}", "--http-port", $"{httpPort}", "--acme-domain", domain,
+            "--acme-directory", pebble.DirectoryUrl.ToString(), "--acme-ca-file", "/etc/shopacme/pebble.pem");
+        await _container.RunAsync(["systemctl", "start", "shopacme.socket", "shopacme-http.socket"]);
+
+        // The first connection starts the service; it orders over TLS-ALPN-01 on the socket systemd passed.
+        string[] verified = ["curl", "--silent", "--cacert", rootFile, "--resolve", $"{domain}:{port}:127.0.0.1", "--output", "/dev/null",
+            "--max-time", "10", "--write-out", "%{http_code} %{http_version}", "--http2", $"https://{domain}:{port}/"];
+        await Poll.UntilAsync(async () => (await HostCommand.RunAsync([.. _container.InNetwork, .. verified], check: false)).Output == "200 2",
+            Deadline, $"a certificate for {domain} that verifies against Pebble's root, over HTTP/2");
+
+        // The state folder systemd made for the dynamic user: private, and every file in it 0600.
+        string modes = (await _container.RunAsync(["find", "/var/lib/private/shopacme", "-printf", "%m %y %P\n"])).Output;
+        Assert.Contains($"600 f acme/127.0.0.1_{pebble.DirectoryUrl.Port}_dir/{domain}/cert.pem", modes);
+        Assert.All(modes.Split('\n', StringSplitOptions.RemoveEmptyEntries), line => Assert.Matches(@"^(700 d|600 f) ", line));
+
+        // A restart serves the stored certificate; no second order.
+        await _container.RunAsync(["systemctl", "restart", "shopacme.service"]);
+        Assert.Equal("200 2", (await HostCommand.RunAsync([.. _container.InNetwork, .. verified])).Output);
+        Assert.Equal(1, pebble.CountInLog("Added order"));
+        await _container.RunAsync(["systemctl", "stop", "shopacme.service", "shopacme.socket", "shopacme-http.socket"]);
+    }
+
     /// <summary>Waits until the process has logged <see cref="AnswersPerProcess"/> answers: it really served the load.</summary>
     private Task ServedByAsync(string pid) => Poll.UntilAsync(async () =>
         (await _container.RunAsync(["sh", "-c", $"journalctl _PID={pid} -o cat --no-pager | grep -c StatusCode"], check: false)).Output.Trim()

@@ -12,11 +12,12 @@ internal sealed record AcmeSettings
     private static readonly SearchValues<char> Plain =
         SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-_@:/+=~");
 
-    private AcmeSettings(IReadOnlyList<string> domains, string? email, string? directory)
+    private AcmeSettings(IReadOnlyList<string> domains, string? email, string? directory, string? caFile)
     {
         Domains = domains;
         Email = email;
         Directory = directory;
+        CaFile = caFile;
     }
 
     /// <summary>The DNS names, in lower case, each once.</summary>
@@ -28,14 +29,17 @@ internal sealed record AcmeSettings
     /// <summary>The CA's directory URL, or null for the server's default (Let's Encrypt).</summary>
     public string? Directory { get; }
 
+    /// <summary>PEM roots the server trusts for a private CA's HTTPS, on the server; <see cref="ServiceDefinition"/> checks the path.</summary>
+    public string? CaFile { get; init; }
+
     /// <returns>null when no domain was given (no ACME).</returns>
     /// <exception cref="ArgumentException">A value the server would refuse, or that a unit file cannot hold as it is.</exception>
-    public static AcmeSettings? Create(IReadOnlyList<string> domains, string? email, string? directory)
+    public static AcmeSettings? Create(IReadOnlyList<string> domains, string? email, string? directory, string? caFile = null)
     {
         if (domains.Count == 0)
         {
-            return email is null && directory is null ? null
-                : throw new ArgumentException("--acme-email and --acme-directory belong to automatic HTTPS: add --acme-domain NAME");
+            return email is null && directory is null && caFile is null ? null
+                : throw new ArgumentException("--acme-email, --acme-directory and --acme-ca-file belong to automatic HTTPS: add --acme-domain NAME");
         }
 
         foreach (string domain in domains)
@@ -57,6 +61,6 @@ internal sealed record AcmeSettings
             throw new ArgumentException($"--acme-directory '{directory}' is not valid: expected an https:// URL such as https://acme-staging-v02.api.letsencrypt.org/directory");
         }
 
-        return new AcmeSettings([.. domains.Select(d => d.ToLowerInvariant()).Distinct(StringComparer.Ordinal)], email, directory);
+        return new AcmeSettings([.. domains.Select(d => d.ToLowerInvariant()).Distinct(StringComparer.Ordinal)], email, directory, caFile);
     }
 }

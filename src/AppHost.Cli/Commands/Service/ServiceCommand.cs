@@ -34,18 +34,19 @@ internal static class ServiceCommand
         };
         var acmeEmail = new Option<string?>("--acme-email") { Description = "Contact address of the ACME account.", HelpName = "address" };
         var acmeDirectory = new Option<string?>("--acme-directory") { Description = "The ACME CA's directory URL. Default: Let's Encrypt.", HelpName = "url" };
+        var acmeCaFile = new Option<string?>("--acme-ca-file") { Description = "Absolute path on the server of PEM roots to trust for a private CA's HTTPS (step-ca).", HelpName = "file" };
         var output = CommonOptions.Output("Folder to write the unit files in. Default: the current folder.");
         var force = new Option<bool>("--force") { Description = "Replace existing files." };
 
         var command = new Command("service", "Write systemd units that run the app: socket-activated, Type=notify with a watchdog, sandboxed to an exposure of 1.5 or less in systemd-analyze security.")
         {
-            name, binary, port, httpPort, cert, key, user, acmeDomains, acmeEmail, acmeDirectory, output, force,
+            name, binary, port, httpPort, cert, key, user, acmeDomains, acmeEmail, acmeDirectory, acmeCaFile, output, force,
         };
         command.SetAction(parsed =>
         {
             var service = Define(() => ServiceDefinition.Create(parsed.GetValue(name)!, parsed.GetValue(binary)!, parsed.GetValue(port), parsed.GetValue(httpPort),
                 parsed.GetValue(cert), parsed.GetValue(key), parsed.GetValue(user),
-                AcmeSettings.Create(parsed.GetValue(acmeDomains) ?? [], parsed.GetValue(acmeEmail), parsed.GetValue(acmeDirectory))));
+                AcmeSettings.Create(parsed.GetValue(acmeDomains) ?? [], parsed.GetValue(acmeEmail), parsed.GetValue(acmeDirectory), parsed.GetValue(acmeCaFile))));
             string directory = Path.GetFullPath(parsed.GetValue(output) ?? ".");
             var written = UnitFileWriter.Write(UnitFiles.Render(service), directory, parsed.GetValue(force));
 

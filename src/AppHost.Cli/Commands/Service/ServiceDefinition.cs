@@ -118,6 +118,12 @@ internal sealed partial record ServiceDefinition
         const string certificateFix = "give where the file is on the server, for example /etc/ssl/shop.pem";
         certificate = certificate is null ? null : CheckPath("--cert", certificate, certificateFix, mustBeVisible: user is not null);
         key = key is null ? null : CheckPath("--key", key, certificateFix.Replace("shop.pem", "shop.key", StringComparison.Ordinal), mustBeVisible: user is not null);
+        if (acme?.CaFile is { } caFile)
+        {
+            // The server reads it from inside the sandbox, as whichever user it runs as.
+            acme = acme with { CaFile = CheckPath("--acme-ca-file", caFile, "give where the CA's PEM root is on the server, for example /etc/shop/ca.pem", mustBeVisible: true) };
+        }
+
         return new ServiceDefinition(name, binary, mainPort, redirectPort == 0 ? null : redirectPort, certificate, key, user, acme);
     }
 

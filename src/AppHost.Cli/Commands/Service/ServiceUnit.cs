@@ -77,6 +77,7 @@ internal static class ServiceUnit
         {
             string email = acme.Email is null ? "" : $" --acme-email {acme.Email}";
             string directory = acme.Directory is null ? "" : $" --acme-directory {acme.Directory}";
+            directory += acme.CaFile is null ? "" : $" --acme-ca-file {acme.CaFile}";
             unit.Add($"The server gets and renews its certificates from the ACME CA itself, keeping them in the state folder below.\n{logs}",
                 $"ExecStart={service.Binary}{string.Concat(acme.Domains.Select(d => $" --acme-domain {d}"))}{email}{directory} {tail}");
             unit.Add($"/var/lib/{service.Name}, the one folder the server may write (ProtectSystem=strict): the ACME account key,\nthe certificates and their keys. systemd passes its path as $STATE_DIRECTORY and keeps it across restarts\n(with DynamicUser=yes in /var/lib/private, owned by the service's user).", $"StateDirectory={service.Name}");

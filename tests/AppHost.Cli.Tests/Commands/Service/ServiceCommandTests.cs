@@ -75,7 +75,8 @@ public sealed class ServiceCommandTests : IDisposable
     [InlineData(new[] { "shop", "--binary", Binary, "--cert", Certificate, "--acme-domain", "shop.example.com" }, "--acme-domain gets the certificate from an ACME CA and --cert names a file: use one of them")]
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "*.example.com" }, "--acme-domain '*.example.com' is not valid", "not an IP address or a wildcard")]
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "192.0.2.1" }, "--acme-domain '192.0.2.1' is not valid")]
-    [InlineData(new[] { "shop", "--binary", Binary, "--acme-email", "admin@example.com" }, "--acme-email and --acme-directory belong to automatic HTTPS: add --acme-domain NAME")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--acme-email", "admin@example.com" }, "--acme-email, --acme-directory and --acme-ca-file belong to automatic HTTPS: add --acme-domain NAME")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "shop.example.com", "--acme-ca-file", "/tmp/ca.pem" }, "--acme-ca-file '/tmp/ca.pem' is under /tmp", "PrivateTmp=yes")]
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "shop.example.com", "--acme-directory", "http://ca.example/dir" }, "--acme-directory 'http://ca.example/dir' is not valid: expected an https:// URL")]
     public async Task BadValueIsRefusedWithOneLine(string[] args, params string[] fragments)
     {
