@@ -25,8 +25,16 @@ public static class AutomaticHttps
     public static ServerTls Start(ServerOptions options, Serilog.ILogger log)
     {
         var acme = options.Acme ?? throw new ArgumentException("ServerOptions.Acme is not set: give --acme-domain", nameof(options));
-        string folder = StateFolder.Create(StateFolder.ForDirectory(
-            StateFolder.Root(options.AppName, acme.StateDirectory, Environment.GetEnvironmentVariable), acme.Directory));
+        string root = StateFolder.Root(options.AppName, acme.StateDirectory, Environment.GetEnvironmentVariable);
+        string folder = StateFolder.Create(StateFolder.ForDirectory(root, acme.Directory));
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME")))
+        {
+            // .NET looks for the user's certificate stores under $HOME while it checks the CA's HTTPS
+            // certificate, and fails the connection without one. A service often has none (systemd's
+            // DynamicUser=, as `apphost service` writes it); the state folder, this user's own, stands in.
+            Environment.SetEnvironmentVariable("HOME", root);
+        }
+
         var store = new CertificateStore(folder);
         var certificates = new AutomaticCertificates(acme, store, AcmeHttpClient.Create(TrustedRoots(acme)), log);
         foreach (string name in acme.Domains)

@@ -142,10 +142,23 @@ internal sealed class CertificateMaintainer(
     /// <summary>Expected failures (the CA's problem, the network, a timeout) in one line; anything else with its stack, as a bug.</summary>
     private static string OneLine(Exception e) => e switch
     {
-        AcmeProblemException or HttpRequestException or InvalidDataException or IOException => e.Message,
+        AcmeProblemException => e.Message,
+        // "The SSL connection could not be established, see inner exception": the causes beneath say what went wrong.
+        HttpRequestException or InvalidDataException or IOException => WithCauses(e),
         TimeoutException or TaskCanceledException => "timed out: " + e.Message, // HttpClient.Timeout surfaces as TaskCanceledException
         _ => e.ToString(),
     };
+
+    private static string WithCauses(Exception e)
+    {
+        string line = e.Message;
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            line += ": " + inner.Message;
+        }
+
+        return line;
+    }
 
     /// <summary>The stored certificate; a damaged one counts as none, so a new order replaces it.</summary>
     private ServerCertificate? LoadStored(string name)

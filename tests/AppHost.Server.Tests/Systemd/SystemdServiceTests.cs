@@ -197,8 +197,15 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
         // The first connection starts the service; it orders over TLS-ALPN-01 on the socket systemd passed.
         string[] verified = ["curl", "--silent", "--cacert", rootFile, "--resolve", $"{domain}:{port}:127.0.0.1", "--output", "/dev/null",
             "--max-time", "10", "--write-out", "%{http_code} %{http_version}", "--http2", $"https://{domain}:{port}/"];
-        await Poll.UntilAsync(async () => (await HostCommand.RunAsync([.. _container.InNetwork, .. verified], check: false)).Output == "200 2",
-            Deadline, $"a certificate for {domain} that verifies against Pebble's root, over HTTP/2");
+        try
+        {
+            await Poll.UntilAsync(async () => (await HostCommand.RunAsync([.. _container.InNetwork, .. verified], check: false)).Output == "200 2",
+                Deadline, $"a certificate for {domain} that verifies against Pebble's root, over HTTP/2");
+        }
+        catch (TimeoutException e)
+        {
+            Assert.Fail($"{e.Message}\n{await JournalAsync("shopacme.service")}\n{pebble.Log}");
+        }
 
         // The state folder systemd made for the dynamic user: private, and every file in it 0600.
         string modes = (await _container.RunAsync(["find", "/var/lib/private/shopacme", "-printf", "%m %y %P\n"])).Output;
