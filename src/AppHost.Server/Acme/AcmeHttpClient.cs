@@ -17,6 +17,8 @@ internal static class AcmeHttpClient
             // Every ACME request is one small message; 30 s covers a slow CA without hanging an order forever.
             Timeout = TimeSpan.FromSeconds(30),
             DefaultRequestHeaders = { { "User-Agent", "AppHost-ACME/1" } }, // RFC 8555 §6.1: clients must send one
+            // The largest ACME answer is a certificate chain, a few KB; 1 MiB bounds what a broken or hostile CA can make us hold.
+            MaxResponseContentBufferSize = 1024 * 1024,
         };
 
     /// <summary>The handler <see cref="Create"/> uses, for tests that wrap it to watch the traffic.</summary>

@@ -68,12 +68,22 @@ internal sealed class AutomaticCertificates : IDisposable
         _renewing = maintainer.RunAsync(_stopping.Token);
     }
 
+    /// <summary>Stops ordering and renewing: on a stop signal, so no order runs while the listeners drain.</summary>
+    public void StopRenewing() => _stopping.Cancel();
+
     public void Dispose()
     {
-        _stopping.Cancel();
-        if (_renewing is not null && !_renewing.Wait(StopWait))
+        StopRenewing();
+        try
         {
-            _log.Warning("ACME: an order was still running at stop; its challenges may stay pending at the CA until they expire");
+            if (_renewing is not null && !_renewing.Wait(StopWait))
+            {
+                _log.Warning("ACME: an order was still running at stop; its challenges may stay pending at the CA until they expire");
+            }
+        }
+        catch (AggregateException e)
+        {
+            _log.Warning("ACME: the renewal loop ended with {Problem:l}", e.InnerException?.Message ?? e.Message);
         }
 
         _stopping.Dispose();

@@ -1,4 +1,5 @@
 using AppHost.Acme;
+using AppHost.Certificates;
 
 namespace AppHost;
 
@@ -39,7 +40,19 @@ public static class AutomaticHttps
         var certificates = new AutomaticCertificates(acme, store, AcmeHttpClient.Create(TrustedRoots(acme)), log);
         foreach (string name in acme.Domains)
         {
-            if (store.Load(name) is { } stored && stored.Leaf.NotAfter.ToUniversalTime() > DateTime.UtcNow)
+            ServerCertificate? stored;
+            try
+            {
+                stored = store.Load(name);
+            }
+            catch (StartupException e)
+            {
+                // A damaged file (a crash between writing the key and the chain, say) counts as none: a new order replaces it.
+                log.Warning("ACME: the stored certificate for {Name:l} cannot be served ({Problem:l}); ordering a new one", name, e.Message);
+                stored = null;
+            }
+
+            if (stored is not null && stored.Leaf.NotAfter.ToUniversalTime() > DateTime.UtcNow)
             {
                 certificates.Serve(name, stored);
                 log.Information("ACME: serving the stored certificate for {Name:l}, expires {NotAfter:yyyy-MM-dd HH:mm:ss}Z", name, stored.Leaf.NotAfter.ToUniversalTime());

@@ -6,8 +6,9 @@ namespace AppHost.Acme;
 /// </summary>
 internal static class Backoff
 {
-    // 1 minute, doubling to 1 hour. Let's Encrypt allows 5 failed validations per name per hour, so
-    // the first few quick retries (1, 2, 4 min) fit inside that, and an hour apart never exhausts it.
+    // 1 minute, doubling to 1 hour: a passing fault (DNS not yet pointing here, a firewall being opened)
+    // is over quickly. Let's Encrypt allows 5 failed validations per name an hour; a name that keeps
+    // failing reaches that within the first hour, and the CA's 429 then carries a Retry-After, which wins.
     private static readonly TimeSpan First = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Max = TimeSpan.FromHours(1);
 

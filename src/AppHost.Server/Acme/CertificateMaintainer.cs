@@ -74,10 +74,9 @@ internal sealed class CertificateMaintainer(
                         state.PreferHttp01 = challenges.PlainHttpListener && lastType == ChallengeChoice.TlsAlpn01;
                     }
 
-                    if (problem is null)
-                    {
-                        _client = null; // a network or protocol failure: read the directory afresh next time
-                    }
+                    // Read the directory and look the account up afresh next time: after a network failure, and
+                    // after a refusal too (the CA may have dropped the account, as a staging reset does).
+                    _client = null;
 
                     next = Backoff.Next(time.GetUtcNow(), failures, problem?.RetryAfter, _random());
                     log.Error("ACME: certificate for {Name:l} not obtained: {Problem:l}; next attempt at {NextAttempt:yyyy-MM-dd HH:mm:ss}Z",
@@ -85,9 +84,10 @@ internal sealed class CertificateMaintainer(
                 }
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (Exception) when (stopping.IsCancellationRequested)
         {
-            // Stopping: nothing to clean up; pending challenges were withdrawn by the order's finally.
+            // Stopping (whatever the round was doing threw as it was cut off): nothing to clean up;
+            // pending challenges were withdrawn by the order's finally.
         }
     }
 
@@ -116,11 +116,31 @@ internal sealed class CertificateMaintainer(
             }
 
             string? replaces = current is null ? null : AriCertificateId.Of(current.Leaf);
-            var issued = await new CertificateOrder(client, pending).ObtainAsync(name, challenges with { PreferHttp01 = state.PreferHttp01 }, replaces, stopping);
+            var order = new CertificateOrder(client, pending);
+            var choice = challenges with { PreferHttp01 = state.PreferHttp01 };
+            IssuedCertificate issued;
+            try
+            {
+                issued = await order.ObtainAsync(name, choice, replaces, stopping);
+            }
+            catch (AcmeProblemException e) when (replaces is not null && e.ChallengeType is null)
+            {
+                // The CA refused the order itself, as it does for a "replaces" it will not accept (already
+                // replaced by an order whose result was never stored, or a certificate of another account):
+                // sending it again would fail the same way until expiry, so one order goes without it.
+                log.Warning("ACME: renewal of {Name:l} as a replacement refused: {Problem:l}; ordering it as a new certificate", name, e.Message);
+                issued = await order.ObtainAsync(name, choice, replaces: null, stopping);
+            }
+
             store.Save(issued);
             var renewed = store.Load(name) ?? throw new InvalidDataException($"the certificate for {name} just stored cannot be read back");
             // Keep what worked: a server whose port 443 the CA cannot reach would otherwise fail TLS-ALPN-01 first every time.
-            state.PreferHttp01 = issued.ChallengeType == ChallengeChoice.Http01;
+            // A reused authorization (no challenge answered) says nothing about which works.
+            if (issued.ChallengeType is { } worked)
+            {
+                state.PreferHttp01 = worked == ChallengeChoice.Http01;
+            }
+
             log.Information("ACME: certificate for {Name:l} obtained, expires {NotAfter:yyyy-MM-dd HH:mm:ss}Z", name, renewed.Leaf.NotAfter.ToUniversalTime());
             Hand(name, state, renewed);
             return (await PlanAsync(client, renewed.Leaf, state.Jitter, stopping)).WakeAt;
@@ -144,7 +164,8 @@ internal sealed class CertificateMaintainer(
     {
         AcmeProblemException => e.Message,
         // "The SSL connection could not be established, see inner exception": the causes beneath say what went wrong.
-        HttpRequestException or InvalidDataException or IOException => WithCauses(e),
+        HttpRequestException or InvalidDataException or IOException or UnauthorizedAccessException
+            or System.Security.Cryptography.CryptographicException or ArgumentException => WithCauses(e),
         TimeoutException or TaskCanceledException => "timed out: " + e.Message, // HttpClient.Timeout surfaces as TaskCanceledException
         _ => e.ToString(),
     };

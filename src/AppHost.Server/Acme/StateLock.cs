@@ -21,11 +21,13 @@ internal sealed class StateLock : IDisposable
     /// <summary>Takes the lock at once, or returns null when another holder has it.</summary>
     public static StateLock? TryTake(string folder)
     {
+        // The folder may have gone since start-up (removed by hand, or systemctl clean): made again, 0700.
+        StateFolder.CreatePrivate(folder);
         try
         {
             return new StateLock(new FileStream(Path.Combine(folder, FileName), AtomicFile.PrivateOptions(FileMode.OpenOrCreate, FileAccess.ReadWrite)));
         }
-        catch (IOException)
+        catch (IOException e) when (e is not DirectoryNotFoundException and not FileNotFoundException and not PathTooLongException)
         {
             // EWOULDBLOCK from flock: held by another process, or another FileStream of this one.
             return null;

@@ -21,8 +21,7 @@ internal sealed class TlsAlpn01Responder(PendingChallenges challenges)
     public ChallengeCertificate? Answer(TlsHandshakeCallbackContext context)
     {
         // Normal traffic stops at this first check: the feature exists only on connections that
-        // arrived while a challenge was pending (AlpnSniffer), and it is a lookup without locks,
-        // unlike PendingChallenges.AnyTlsAlpn01, which locks when there is nothing pending.
+        // arrived while a challenge was pending (AlpnSniffer).
         if (context.Connection.Features.Get<OfferedAlpn>() is not { OnlyAcmeTls: true }
             || context.ClientHelloInfo.ServerName is not { Length: > 0 } name
             || Challenges.TlsAlpn01KeyAuthorization(name) is not { } keyAuthorization)

@@ -82,7 +82,7 @@ public sealed class ServerTls : IDisposable
 
         string? name = context.ClientHelloInfo.ServerName is { Length: > 0 } sni ? sni : null;
         return _select!(name)
-            ?? throw new AuthenticationException($"no certificate yet for '{name}'; the TLS handshake is refused until one is issued");
+            ?? throw new AuthenticationException($"no certificate for '{name}': not one of the --acme-domain names, or not issued yet; the TLS handshake is refused");
     }
 
     /// <summary>Loads the files again once they have been quiet for a moment (half a second), as SIGHUP asks; with ACME, nothing to load.</summary>

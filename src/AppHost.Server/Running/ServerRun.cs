@@ -31,6 +31,8 @@ public static class ServerRun
             // the plain listener: systemd's socket named "http", or else --http-port.
             bool plainHttp = serviceManager.Sockets.Count > 0 ? serviceManager.Sockets.Any(s => s.Name == "http") : options.HttpPort is not null;
             automatic.StartRenewing(plainHttp);
+            // No order while the listeners it is validated through drain and close.
+            app.Lifetime.ApplicationStopping.Register(automatic.StopRenewing);
             if (automatic.Waiting is { Count: > 0 } waiting)
             {
                 status += $"; ordering the certificate of {string.Join(", ", waiting)}";

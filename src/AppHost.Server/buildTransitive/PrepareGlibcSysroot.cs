@@ -108,7 +108,8 @@ public sealed class AppHostPrepareGlibcSysroot : Task
 
     private byte[] Download(string poolPath, string expectedSha256)
     {
-        using (var http = new HttpClient { Timeout = DownloadTimeout })
+        // The largest package is under 3 MB; 32 MB bounds what a broken mirror can make the build hold.
+        using (var http = new HttpClient { Timeout = DownloadTimeout, MaxResponseContentBufferSize = 32 * 1024 * 1024 })
         {
             string problems = "";
             foreach (string mirror in Mirrors)

@@ -51,7 +51,9 @@ internal sealed record AcmeSettings
             }
         }
 
-        if (email is not null && (email.Count(c => c == '@') != 1 || email.StartsWith('@') || email.EndsWith('@') || email.AsSpan().IndexOfAnyExcept(Plain) >= 0))
+        // The server's own check (ValueSyntax.Email) also refuses '/', '?' and '&', which a mailto: URI would need escaped.
+        if (email is not null && (email.Count(c => c == '@') != 1 || email.StartsWith('@') || email.EndsWith('@') || email.AsSpan().IndexOfAnyExcept(Plain) >= 0
+            || email.AsSpan().IndexOfAny("/?&") >= 0))
         {
             throw new ArgumentException($"--acme-email '{email}' is not valid: expected an e-mail address such as admin@example.com");
         }

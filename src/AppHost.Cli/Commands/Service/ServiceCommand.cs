@@ -54,8 +54,9 @@ internal static class ServiceCommand
             string[] fileNames = [.. written.Select(p => Path.GetFileName(p))];
             log.Information("Wrote {Files}: {Summary}", string.Join(", ", fileNames), Describe(service));
             string[] sockets = [.. fileNames.Where(f => f.EndsWith(".socket", StringComparison.Ordinal))];
-            log.Information("Next: sudo cp {Files} /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now {Sockets}",
-                string.Join(' ', written.Select(ForShell)), string.Join(' ', sockets));
+            // With ACME, starting the service at once orders the certificate now rather than on the first visitor's connection.
+            log.Information("Next: sudo cp {Files} /etc/systemd/system/ && sudo systemctl daemon-reload && sudo systemctl enable --now {Sockets}{Start:l}",
+                string.Join(' ', written.Select(ForShell)), string.Join(' ', sockets), service.Acme is null ? "" : $" && sudo systemctl start {service.Name}.service");
             foreach (string path in written)
             {
                 Console.Out.WriteLine(path);
