@@ -23,6 +23,7 @@ internal sealed class AutomaticCertificates : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private volatile FrozenDictionary<string, SslServerAuthenticationOptions> _served = FrozenDictionary<string, SslServerAuthenticationOptions>.Empty;
     private Task? _renewing;
+    private Action? _servedChanged;
 
     public AutomaticCertificates(AcmeOptions acme, CertificateStore store, HttpClient http, Serilog.ILogger log)
     {
@@ -54,12 +55,16 @@ internal sealed class AutomaticCertificates : IDisposable
             var next = new Dictionary<string, SslServerAuthenticationOptions>(_served, StringComparer.OrdinalIgnoreCase) { [name] = options };
             _served = next.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         }
+
+        _servedChanged?.Invoke();
     }
 
     /// <summary>Starts ordering and renewing in the background.</summary>
     /// <param name="plainHttpListener">Whether a plain HTTP listener answers HTTP-01 (--http-port, or systemd's "http" socket).</param>
-    public void StartRenewing(bool plainHttpListener)
+    /// <param name="servedChanged">Called after a name gets a new certificate, so the status systemd shows can follow.</param>
+    public void StartRenewing(bool plainHttpListener, Action? servedChanged = null)
     {
+        _servedChanged = servedChanged;
         // The account key is read or made inside the maintainer's round, under the state folder's lock,
         // so two processes starting together on one folder make one account, not two.
         var maintainer = new CertificateMaintainer(_acme.Domains, new ChallengeChoice(plainHttpListener), _store, Challenges,

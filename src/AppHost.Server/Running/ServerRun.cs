@@ -24,22 +24,24 @@ public static class ServerRun
     {
         await app.StartListeningAsync(options.Host, options.Port);
         StartupReport.Write(log, app, tls, serviceManager.Sockets);
-        string status = $"Listening on {string.Join(", ", app.Urls)}";
+        string listening = $"Listening on {string.Join(", ", app.Urls)}";
         if (tls?.AutomaticCertificates is { } automatic)
         {
+            // systemctl status shows which names still wait for their certificate, until none does.
+            string Status() => automatic.Waiting is { Count: > 0 } waiting ? $"{listening}; ordering the certificate of {string.Join(", ", waiting)}" : listening;
+            serviceManager.Notifier?.Ready(Status());
             // Orders start now that the listeners exist, so the CA's checks reach them. HTTP-01 needs
             // the plain listener: systemd's socket named "http", or else --http-port.
             bool plainHttp = serviceManager.Sockets.Count > 0 ? serviceManager.Sockets.Any(s => s.Name == "http") : options.HttpPort is not null;
-            automatic.StartRenewing(plainHttp);
+            automatic.StartRenewing(plainHttp, () => serviceManager.Notifier?.Status(Status()));
             // No order while the listeners it is validated through drain and close.
             app.Lifetime.ApplicationStopping.Register(automatic.StopRenewing);
-            if (automatic.Waiting is { Count: > 0 } waiting)
-            {
-                status += $"; ordering the certificate of {string.Join(", ", waiting)}";
-            }
+        }
+        else
+        {
+            serviceManager.Notifier?.Ready(listening);
         }
 
-        serviceManager.Notifier?.Ready(status);
         using var stopping = app.Lifetime.ApplicationStopping.Register(() => serviceManager.Notifier?.Stopping("Finishing in-flight requests"));
 
         await app.WaitForShutdownAsync();

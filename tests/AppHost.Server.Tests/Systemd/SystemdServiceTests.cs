@@ -207,6 +207,10 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
             Assert.Fail($"{e.Message}\n{await JournalAsync("shopacme.service")}\n{pebble.Log}");
         }
 
+        // systemctl status said which name was being ordered; once served, it says only where the server listens.
+        await Poll.UntilAsync(async () => await PropertyAsync("shopacme.service", "StatusText") is var text && text.StartsWith("Listening on", StringComparison.Ordinal)
+            && !text.Contains("ordering", StringComparison.Ordinal), Deadline, "the status without 'ordering' once the certificate is served");
+
         // The state folder systemd made for the dynamic user: private, and every file in it 0600.
         string modes = (await _container.RunAsync(["find", "/var/lib/private/shopacme", "-printf", "%m %y %P\n"])).Output;
         Assert.Contains($"600 f acme/127.0.0.1_{pebble.DirectoryUrl.Port}_dir/{domain}/cert.pem", modes);
