@@ -27,7 +27,7 @@ public static class GracefulStop
                 return;
             }
 
-            drain.RequestStarted();
+            drain.RequestStarted(context.Response);
             try
             {
                 await next(context);

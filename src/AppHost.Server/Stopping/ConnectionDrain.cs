@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
 
 namespace AppHost.Stopping;
 
@@ -10,9 +11,12 @@ namespace AppHost.Stopping;
 /// which is this object's token, not Kestrel's.
 /// </summary>
 /// <remarks>
-/// HTTP/1.1: a request in progress is told at once, so its response carries <c>Connection: close</c>.
-/// An idle or new connection gets <see cref="Grace"/> for a request already on its way, which is
-/// then answered with <c>Connection: close</c>; a connection still silent after it is closed.
+/// HTTP/1.1: a request in progress whose response has not started is told at once, so its
+/// response carries <c>Connection: close</c>. One whose headers already went out said keep-alive,
+/// so its client may send the next request the moment it ends: closing after it would lose that
+/// request, so the connection is treated as idle once it ends. An idle or new connection gets
+/// <see cref="Grace"/> for a request already on its way, which is then answered with
+/// <c>Connection: close</c>; a connection still silent after it is closed.
 /// HTTP/2: the two-step GOAWAY of RFC 9113 §6.8 through <see cref="Http2GoAwayPump"/>; Kestrel is
 /// told once the client has acknowledged the first GOAWAY's PING, so every stream it opened before
 /// is served. Kestrel's own timeouts no longer run once it stops (its heartbeat ends), so these
@@ -33,6 +37,7 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
     private readonly Http2GoAwayPump? _http2;
     private ITimer? _graceTimer;
     private int _activeRequests;
+    private bool _responseStarted;
     private bool _stopping;
     private bool _told;
 
@@ -50,6 +55,18 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
     {
         get => _close.Token;
         set { } // Kestrel only reads it; the token is this object's own.
+    }
+
+    /// <summary>Whether the server has begun to stop (tests wait on it to time their requests).</summary>
+    internal bool Stopping
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stopping;
+            }
+        }
     }
 
     /// <summary>The app, or a client's GOAWAY, asks to close: that goes through at once, as without a drain.</summary>
@@ -75,27 +92,41 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
                 return;
             }
 
-            if (_activeRequests > 0)
+            if (_activeRequests == 0)
+            {
+                StartGrace();
+            }
+            else if (!_responseStarted)
             {
                 TellKestrelLocked();
-                return;
             }
 
-            StartGrace();
+            // Else the response under way said keep-alive: its end starts the grace (RequestEnded).
         }
     }
 
     /// <summary>A request starts on this connection (called by the first middleware).</summary>
-    public void RequestStarted()
+    public void RequestStarted(HttpResponse response)
     {
         lock (_lock)
         {
             _activeRequests++;
-            // HTTP/1.1 during the stop: told now, Kestrel answers this request with Connection: close.
-            if (_stopping && _http2 is null)
+            if (_http2 is not null)
             {
-                TellKestrelLocked();
+                return;
             }
+
+            if (_stopping)
+            {
+                // Told now, Kestrel answers this request with Connection: close.
+                TellKestrelLocked();
+                return;
+            }
+
+            _responseStarted = false;
+            // Kestrel decides on Connection: close after these callbacks, so once this one has run,
+            // telling Kestrel would end the connection without saying so.
+            response.OnStarting(static drain => ((ConnectionDrain)drain).ResponseStarting(), this);
         }
     }
 
@@ -104,6 +135,10 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
         lock (_lock)
         {
             _activeRequests--;
+            if (_stopping && _activeRequests == 0 && _http2 is null && !_told)
+            {
+                StartGrace();
+            }
         }
     }
 
@@ -121,6 +156,16 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
         }
 
         _close.Dispose();
+    }
+
+    private Task ResponseStarting()
+    {
+        lock (_lock)
+        {
+            _responseStarted = true;
+        }
+
+        return Task.CompletedTask;
     }
 
     // Kestrel is told when the grace ends, unless something tells it sooner.

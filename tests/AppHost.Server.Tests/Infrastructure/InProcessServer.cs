@@ -12,8 +12,9 @@ namespace AppHost.Server.Tests.Infrastructure;
 /// <summary>
 /// The package's listeners (<see cref="Listeners.ListenAppHost"/>) on 127.0.0.1 in this test
 /// process, for mechanisms a test must drive from inside: a <see cref="ServerTls"/> built in the
-/// test, pending ACME challenges. The pipeline is the template's order for these pieces: HTTP-01,
-/// then the redirect to HTTPS, then one endpoint that says "site".
+/// test, pending ACME challenges, a stop at a chosen moment. The pipeline is the template's order
+/// for these pieces: the graceful stop, HTTP-01, then the redirect to HTTPS, then one endpoint
+/// that says "site" unless the test brings its own.
 /// </summary>
 public sealed class InProcessServer : IAsyncDisposable
 {
@@ -32,7 +33,9 @@ public sealed class InProcessServer : IAsyncDisposable
     public LogEntries Log { get; }
 
     /// <param name="port">The HTTPS (or only) listener's port when it cannot be read from the server's addresses (a socket passed by systemd).</param>
-    internal static async Task<InProcessServer> StartAsync(ServerTls? tls, int? httpPort = null, ServiceManager? serviceManager = null, int? port = null)
+    /// <param name="site">What answers every request the earlier pieces leave; "site" if null.</param>
+    internal static async Task<InProcessServer> StartAsync(ServerTls? tls, int? httpPort = null, ServiceManager? serviceManager = null, int? port = null,
+        RequestDelegate? site = null)
     {
         var log = new LogEntries();
         var builder = WebApplication.CreateEmptyBuilder(new());
@@ -42,18 +45,22 @@ public sealed class InProcessServer : IAsyncDisposable
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel => kestrel.ListenAppHost(options, sockets, tls));
 
         var app = builder.Build();
+        app.UseGracefulStop();
         app.UseAcmeHttpChallenge(tls);
         if (tls is not null)
         {
             app.UseRedirectToHttps();
         }
 
-        app.Run(context => context.Response.WriteAsync("site"));
+        app.Run(site ?? (context => context.Response.WriteAsync("site")));
         await app.StartAsync();
         var server = new InProcessServer(app, log);
         server.Port = port ?? app.Urls.Select(url => new Uri(url)).First(url => url.Scheme == (tls is null ? "http" : "https")).Port;
         return server;
     }
+
+    /// <summary>Stops the server as SIGTERM would: Kestrel asks every connection to close, and the graceful stop steps in.</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,7 +1,13 @@
 using System.Diagnostics;
 using System.Net.Security;
 using System.Runtime.InteropServices;
+using AppHost.Acme;
+using AppHost.Certificates;
+using AppHost.Listening;
 using AppHost.Server.Tests.Infrastructure;
+using AppHost.Stopping;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
 
 namespace AppHost.Server.Tests.Running;
 
@@ -68,6 +74,44 @@ public sealed class GracefulStopTests(CertificatesFixture certificates) : IClass
         Assert.True(await idle.ClosedByServerAsync());
         Assert.Equal(0, await app.Process.WaitForExitAsync(Deadline));
         Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(30), $"the stop took {stopping.Elapsed}, as if it waited for the shutdown timeout");
+    }
+
+    [Fact]
+    public async Task AResponseUnderWayWhenTheStopBeginsKeepsItsConnectionForTheNextRequest()
+    {
+        // Its headers went out saying keep-alive, so its client may send the next request the moment
+        // the response ends. Closing after it would lose that request; it must be answered instead.
+        var started = new TaskCompletionSource<ConnectionDrain>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var site = TlsSettings.CreateOptions(new ServerCertificate(certificates.Files.Certificate, []));
+        using var tls = ServerTls.Automatic(_ => site, new PendingChallenges());
+        await using var server = await InProcessServer.StartAsync(tls, site: async context =>
+        {
+            if (context.Request.Path == "/held")
+            {
+                await context.Response.StartAsync();
+                started.SetResult((ConnectionDrain)context.Features.Get<IConnectionLifetimeNotificationFeature>()!);
+                await release.Task;
+            }
+
+            await context.Response.WriteAsync("site");
+        });
+
+        await using var connection = await RawHttps.ConnectAsync(server.Port, SslApplicationProtocol.Http11);
+        var held = connection.GetAsync("/held");
+        var drain = await started.Task.WaitAsync(Deadline);
+        var stopping = server.StopAsync();
+        await Poll.UntilAsync(() => Task.FromResult(drain.Stopping), Deadline, "the connection hearing of the stop");
+        release.SetResult();
+
+        var (status, headers) = await held.WaitAsync(Deadline);
+        Assert.Equal("HTTP/1.1 200 OK", status);
+        Assert.False(headers.ContainsKey("connection"), "the held response's headers were sent before the stop");
+        var (nextStatus, nextHeaders) = await connection.GetAsync("/").WaitAsync(Deadline);
+        Assert.Equal("HTTP/1.1 200 OK", nextStatus);
+        Assert.Equal("close", nextHeaders["connection"]);
+        Assert.True(await connection.ClosedByServerAsync());
+        await stopping.WaitAsync(Deadline);
     }
 
     /// <summary>The next frame of the type, answering the server's SETTINGS and PINGs meanwhile as a client must.</summary>
