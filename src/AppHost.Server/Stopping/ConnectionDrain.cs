@@ -32,6 +32,16 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
     /// </summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long an HTTP/2 client may take to acknowledge the first GOAWAY's PING. A live client
+    /// answers within one round trip and so ends the wait itself; only a dead or stalled one meets
+    /// this bound, and a stalled one is the likeliest to have streams in flight, which are refused
+    /// if Kestrel is told before it reads them. 5 s rides out a pause of the client or of this
+    /// process under load (1 s once lost a batch of streams on a busy 2-core machine) and still
+    /// keeps a restart short when a client is gone.
+    /// </summary>
+    public static readonly TimeSpan AcknowledgementTimeout = TimeSpan.FromSeconds(5);
+
     private readonly CancellationTokenSource _close = new();
     private readonly Lock _lock = new();
     private readonly Http2GoAwayPump? _http2;
@@ -86,15 +96,15 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
             if (_http2 is not null)
             {
                 // The first GOAWAY and its PING; the acknowledgement tells Kestrel. A client that never
-                // answers is told after the grace all the same.
+                // answers is told all the same when the wait for it ends.
                 _http2.BeginGoAway();
-                StartGrace();
+                StartGrace(AcknowledgementTimeout);
                 return;
             }
 
             if (_activeRequests == 0)
             {
-                StartGrace();
+                StartGrace(Grace);
             }
             else if (!_responseStarted)
             {
@@ -137,7 +147,7 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
             _activeRequests--;
             if (_stopping && _activeRequests == 0 && _http2 is null && !_told)
             {
-                StartGrace();
+                StartGrace(Grace);
             }
         }
     }
@@ -169,7 +179,7 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
     }
 
     // Kestrel is told when the grace ends, unless something tells it sooner.
-    private void StartGrace() => _graceTimer = TimeProvider.System.CreateTimer(static s => ((ConnectionDrain)s!).TellKestrel(), this, Grace, Timeout.InfiniteTimeSpan);
+    private void StartGrace(TimeSpan grace) => _graceTimer = TimeProvider.System.CreateTimer(static s => ((ConnectionDrain)s!).TellKestrel(), this, grace, Timeout.InfiniteTimeSpan);
 
     private void TellKestrel()
     {
