@@ -14,8 +14,11 @@ internal sealed class ConsumptionTrackingReader(PipeReader inner, Action<long> c
         var reading = inner.ReadAsync(cancellationToken);
         if (reading.IsCompletedSuccessfully)
         {
-            _last = reading.Result.Buffer;
-            return reading;
+            // A ValueTask may be consumed once: a pending read of a Pipe that completed since is
+            // backed by the Pipe, and a second GetResult throws. So the result is passed on by value.
+            var result = reading.Result;
+            _last = result.Buffer;
+            return new ValueTask<ReadResult>(result);
         }
 
         return Remember(reading);
