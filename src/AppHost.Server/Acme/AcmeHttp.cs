@@ -36,7 +36,7 @@ internal sealed class AcmeHttp(HttpClient http, JwsSigner signer, TimeProvider t
 
     /// <summary>An unsigned GET, for the directory and renewalInfo (RFC 9773 §4.2).</summary>
     public Task<AcmeResponse> GetAsync(Uri url, CancellationToken cancel) =>
-        SendAsync(() => new HttpRequestMessage(HttpMethod.Get, url), cancel);
+        SendAsync(() => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, url)), cancel);
 
     /// <summary>A signed POST of a JSON payload; with <paramref name="withJwk"/> the key itself goes in the header (newAccount).</summary>
     public Task<AcmeResponse> PostAsync(Uri url, byte[] payload, CancellationToken cancel, bool withJwk = false) =>
@@ -51,13 +51,16 @@ internal sealed class AcmeHttp(HttpClient http, JwsSigner signer, TimeProvider t
         Uri? kid = withJwk ? null : AccountUrl ?? throw new InvalidOperationException("no ACME account yet: register before signing with kid");
         for (int badNonces = 0; ; badNonces++)
         {
-            string nonce = await TakeNonceAsync(cancel);
-            byte[] body = signer.Sign(url, nonce, kid, payload);
             try
             {
-                return await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, url)
+                // Signed anew for every try, a 429's retry too: a nonce is good for one request only.
+                return await SendAsync(async () =>
                 {
-                    Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/jose+json") } },
+                    byte[] body = signer.Sign(url, await TakeNonceAsync(cancel), kid, payload);
+                    return new HttpRequestMessage(HttpMethod.Post, url)
+                    {
+                        Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/jose+json") } },
+                    };
                 }, cancel);
             }
             catch (AcmeProblemException e) when (e.Problem.Type == AcmeProblem.BadNonce && badNonces < MaxBadNonceRetries)
@@ -75,15 +78,15 @@ internal sealed class AcmeHttp(HttpClient http, JwsSigner signer, TimeProvider t
         }
 
         var url = NewNonceUrl ?? throw new InvalidOperationException("the ACME directory has not been read yet");
-        await SendAsync(() => new HttpRequestMessage(HttpMethod.Head, url), cancel);
+        await SendAsync(() => Task.FromResult(new HttpRequestMessage(HttpMethod.Head, url)), cancel);
         return _nonces.TryTake(out nonce) ? nonce : throw new InvalidDataException($"the CA's newNonce ({url}) sent no Replay-Nonce header");
     }
 
-    private async Task<AcmeResponse> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancel)
+    private async Task<AcmeResponse> SendAsync(Func<Task<HttpRequestMessage>> create, CancellationToken cancel)
     {
         for (int busy = 0; ; busy++)
         {
-            using var request = create();
+            using var request = await create();
             using var response = await http.SendAsync(request, cancel);
             if (response.Headers.TryGetValues("Replay-Nonce", out var replayNonces))
             {

@@ -57,8 +57,11 @@ public sealed class AcmeHttpTests : IDisposable
         var clock = Stopwatch.StartNew();
         await client.FindOrCreateAccountAsync(null, _cancel.Token);
 
-        Assert.Equal(2, ca.To("/new-acct").Count);
+        var tries = ca.To("/new-acct");
+        Assert.Equal(2, tries.Count);
         Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(0.95), $"retried after {clock.Elapsed.TotalSeconds} s, before the 1 s asked");
+        // Signed anew: the retry carries the nonce the 429 answer gave, not the one already used.
+        Assert.Equal(tries[0].NonceSent, tries[1].Request.Nonce);
     }
 
     [Fact]
