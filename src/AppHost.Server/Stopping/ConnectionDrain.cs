@@ -115,17 +115,17 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
         }
     }
 
-    /// <summary>A request starts on this connection (called by the first middleware).</summary>
+    /// <summary>A request starts on this connection (called by the first middleware); HTTP/1.1 only, HTTP/2's stop follows its frames.</summary>
     public void RequestStarted(HttpResponse response)
     {
+        if (_http2 is not null)
+        {
+            return;
+        }
+
         lock (_lock)
         {
             _activeRequests++;
-            if (_http2 is not null)
-            {
-                return;
-            }
-
             if (_stopping)
             {
                 // Told now, Kestrel answers this request with Connection: close.
@@ -142,10 +142,15 @@ internal sealed class ConnectionDrain : IConnectionLifetimeNotificationFeature, 
 
     public void RequestEnded()
     {
+        if (_http2 is not null)
+        {
+            return;
+        }
+
         lock (_lock)
         {
             _activeRequests--;
-            if (_stopping && _activeRequests == 0 && _http2 is null && !_told)
+            if (_stopping && _activeRequests == 0 && !_told)
             {
                 StartGrace(Grace);
             }
