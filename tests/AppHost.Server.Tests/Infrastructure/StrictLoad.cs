@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Xunit.Abstractions;
 
@@ -23,7 +22,6 @@ public sealed partial class StrictLoad : IAsyncDisposable
     // wrk waits this long for an answer before counting a timeout: a queued connection waits out a restart, well under this.
     private const string ResponseTimeout = "20s";
 
-    private const int Interrupt = 2; // SIGINT
 
     private readonly List<Client> _clients = [];
 
@@ -58,7 +56,7 @@ public sealed partial class StrictLoad : IAsyncDisposable
         foreach (var client in _clients.Where(c => !c.Process.HasExited))
         {
             // wrk stops on SIGINT and still prints its report.
-            _ = Kill(client.Process.Id, Interrupt);
+            _ = Signals.Send(client.Process.Id, Signals.Interrupt);
         }
 
         var results = new List<ClientResult>();
@@ -93,9 +91,6 @@ public sealed partial class StrictLoad : IAsyncDisposable
             client.Process.Dispose();
         }
     }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 
     /// <summary>Fails the test unless every client had answers and not one failure; writes the counts to the test's output.</summary>
     public static void AssertNothingLost(IReadOnlyList<ClientResult> results, ITestOutputHelper? output = null)

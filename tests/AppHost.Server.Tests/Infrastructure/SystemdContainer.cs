@@ -115,8 +115,10 @@ public sealed class SystemdContainer : IAsyncLifetime
             return;
         }
 
-        // SIGTERM makes systemd-nspawn power the container off in order; it is killed if that takes too long.
-        _nspawn.Kill(entireProcessTree: false);
+        // SIGTERM makes systemd-nspawn power the container off in order. (Process.Kill would send
+        // SIGKILL, which ends nspawn alone: with --register=no and --keep-unit nothing else stops the
+        // container, and its init and services would outlive the tests.)
+        Signals.Send(_nspawn.Id, Signals.Terminate);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try
         {
@@ -124,6 +126,8 @@ public sealed class SystemdContainer : IAsyncLifetime
         }
         catch (OperationCanceledException)
         {
+            // Killing a PID namespace's init kills every process in it.
+            Signals.Send(InitPid, Signals.Kill);
             _nspawn.Kill(entireProcessTree: true);
         }
 
