@@ -1,27 +1,39 @@
 using System.Text.Json;
+using AppHost.Contract;
 
 namespace AppHost.Testing;
 
 /// <summary>
-/// A running server on an ephemeral loopback port, started as a real process, ready once it has
-/// printed its "Listening on" line. Disposing it kills the process if it is still running.
+/// A running server, started as a real process, ready once it has written its ready file
+/// (<c>--ready-file</c>): every listener open, its addresses known. Disposing it kills the process
+/// if it is still running.
 /// </summary>
 public sealed class RunningApp : IAsyncDisposable
 {
     /// <summary>Generous, for a loaded CI machine; a healthy start takes well under a second.</summary>
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
-    private RunningApp(AppProcess process, Uri address)
+    // How often the ready file is looked for: a small fraction of a healthy start.
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+
+    private readonly string _readyFile;
+
+    private RunningApp(AppProcess process, string readyFile, Uri address, Uri? redirectAddress)
     {
         Process = process;
+        _readyFile = readyFile;
         Address = address;
+        RedirectAddress = redirectAddress;
     }
 
     /// <summary>The process, to signal it, wait for it, or read what it printed.</summary>
     public AppProcess Process { get; }
 
-    /// <summary>The first address the server printed, for example https://127.0.0.1:41234/.</summary>
+    /// <summary>The server's own address, for example https://127.0.0.1:41234/.</summary>
     public Uri Address { get; }
+
+    /// <summary>The address of the plain HTTP listener that redirects to HTTPS (--http-port), or null when there is none.</summary>
+    public Uri? RedirectAddress { get; }
 
     /// <summary>
     /// The app's build beside the tests: a test project that references the app's project gets
@@ -33,7 +45,7 @@ public sealed class RunningApp : IAsyncDisposable
 
     /// <summary>
     /// Starts the app listening on 127.0.0.1 on a port the system picks, plus <paramref name="args"/>,
-    /// and waits for its start-up line. Output is redirected, so logs are JSON.
+    /// and waits until it is ready. Output is redirected, so logs are JSON.
     /// </summary>
     /// <param name="app">A built app's .dll (see <see cref="Built"/>) or a native file.</param>
     /// <param name="args">More of the command line, for example "--cert", "dev.pfx".</param>
@@ -45,27 +57,61 @@ public sealed class RunningApp : IAsyncDisposable
     /// <param name="args">More of the command line.</param>
     /// <param name="environment">Variables to set for the app.</param>
     /// <param name="launcher">A program and its arguments that start the app in turn, such as systemd-socket-activate.</param>
-    public static async Task<RunningApp> StartAsync(string app, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment,
+    public static Task<RunningApp> StartAsync(string app, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment,
+        IReadOnlyList<string>? launcher = null) =>
+        LaunchAsync(app, ["--host", "127.0.0.1", "--port", "0", .. args], environment, launcher);
+
+    /// <summary>Starts the app with exactly <paramref name="args"/> (and a ready file), for a test that chooses where it listens.</summary>
+    /// <param name="app">A built app's .dll (see <see cref="Built"/>) or a native file.</param>
+    /// <param name="args">The whole command line but --ready-file.</param>
+    /// <param name="environment">Variables to set for the app.</param>
+    /// <param name="launcher">A program and its arguments that start the app in turn, such as systemd-socket-activate.</param>
+    /// <returns>The app, listening.</returns>
+    public static Task<RunningApp> LaunchAsync(string app, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
         IReadOnlyList<string>? launcher = null)
     {
-        var process = AppProcess.Start(app, ["--host", "127.0.0.1", "--port", "0", .. args], environment, launcher);
-        return await AttachAsync(process);
+        string readyFile = NewReadyFile();
+        return AttachAsync(AppProcess.Start(app, [.. args, OptionNames.ReadyFile, readyFile], environment, launcher), readyFile);
     }
 
-    /// <summary>Waits for an app already started to print where it listens.</summary>
-    /// <param name="process">The app's process; it must log JSON (its output redirected).</param>
+    /// <summary>A path for a ready file that no other run uses, for a process started by other means than this class.</summary>
+    /// <returns>A path in the temporary folder; the file does not exist yet.</returns>
+    public static string NewReadyFile() => Path.Combine(Path.GetTempPath(), $"apphost-ready-{Guid.NewGuid():N}.json");
+
+    /// <summary>Waits until an app already started with <c>--ready-file <paramref name="readyFile"/></c> is ready.</summary>
+    /// <param name="process">The app's process; disposed if it does not get ready.</param>
+    /// <param name="readyFile">The path given to --ready-file (see <see cref="NewReadyFile"/>).</param>
     /// <returns>The app, listening.</returns>
-    public static async Task<RunningApp> AttachAsync(AppProcess process)
+    /// <exception cref="TimeoutException">It was not ready within <see cref="StartTimeout"/>.</exception>
+    /// <exception cref="InvalidOperationException">It exited first; the message has its exit code and what it said on stderr.</exception>
+    public static async Task<RunningApp> AttachAsync(AppProcess process, string readyFile)
     {
         try
         {
-            string line = await process.WaitForOutputAsync(l => l.Contains("\"Addresses\"", StringComparison.Ordinal), StartTimeout);
-            string addresses = JsonDocument.Parse(line).RootElement.GetProperty("Addresses").GetString()!;
-            return new RunningApp(process, new Uri(addresses.Split(", ")[0]));
+            var deadline = DateTime.UtcNow + StartTimeout;
+            ReadyFile? ready;
+            while ((ready = ReadyFile.TryRead(readyFile)) is null)
+            {
+                if (process.HasExited)
+                {
+                    int code = await process.WaitForExitAsync(StartTimeout);
+                    throw new InvalidOperationException($"the app exited with code {code} before it was ready: {string.Join(" | ", process.StandardError)}");
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"the app was not ready within {StartTimeout.TotalSeconds} s; stderr: {string.Join(" | ", process.StandardError)}");
+                }
+
+                await Task.Delay(PollInterval);
+            }
+
+            return new RunningApp(process, readyFile, ready.Server, ready.Redirect);
         }
         catch
         {
             await process.DisposeAsync();
+            File.Delete(readyFile);
             throw;
         }
     }
@@ -77,5 +123,10 @@ public sealed class RunningApp : IAsyncDisposable
 
     /// <summary>Kills the app if it is still running.</summary>
     /// <returns>A task that completes once it has exited.</returns>
-    public ValueTask DisposeAsync() => Process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Process.DisposeAsync();
+        // A killed server leaves its file behind.
+        File.Delete(_readyFile);
+    }
 }

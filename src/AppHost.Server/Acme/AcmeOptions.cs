@@ -8,10 +8,10 @@ namespace AppHost;
 public sealed record AcmeOptions
 {
     /// <summary>Let's Encrypt's production CA: trusted by browsers, with rate limits (50 certificates per domain a week).</summary>
-    public static readonly Uri LetsEncrypt = new("https://acme-v02.api.letsencrypt.org/directory");
+    public static readonly Uri LetsEncrypt = new(Contract.AcmeDirectories.LetsEncrypt);
 
     /// <summary>Let's Encrypt's staging CA: untrusted certificates, generous limits; for trying a set-up out.</summary>
-    public static readonly Uri LetsEncryptStaging = new("https://acme-staging-v02.api.letsencrypt.org/directory");
+    public static readonly Uri LetsEncryptStaging = new(Contract.AcmeDirectories.LetsEncryptStaging);
 
     /// <summary>The DNS names to get certificates for, one certificate each; the first is served to clients that send no name.</summary>
     public required IReadOnlyList<string> Domains { get; init; }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using AppHost.Contract;
 
 namespace AppHost.CommandLine;
 
@@ -58,7 +59,7 @@ internal static class EnvironmentOption
             return value;
         }
 
-        result.AddError($"{source} is not valid: expected {syntax.Expected}");
+        result.AddError(syntax.Problem(source));
         return default!;
     }
 }

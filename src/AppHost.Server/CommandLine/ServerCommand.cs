@@ -17,13 +17,13 @@ public static class ServerCommand
     /// </param>
     /// <param name="args">The command line, as Main received it.</param>
     /// <param name="serve">Runs the server with the parsed options and returns the exit code.</param>
-    /// <param name="defaults">The values of the standard options that the command line and the environment leave unset, for example <c>new ServerOptions { Port = 8080 }</c>.</param>
+    /// <param name="defaults">The values of the standard options that the command line and the environment leave unset, for example <c>new ServerDefaults { Port = 8080 }</c>.</param>
     /// <param name="appOptions">The app's own options, shown by --help beside the standard ones; read them with <see cref="ServerOptions.GetValue{T}"/>.</param>
     /// <returns>
     /// What <paramref name="serve"/> returned; <see cref="ExitCodes.Usage"/> for a wrong command line, and
     /// <see cref="ExitCodes.Failure"/> when it threw a <see cref="StartupException"/>, each after one line on stderr.
     /// </returns>
-    public static int Run(string appName, string[] args, Func<ServerOptions, Task<int>> serve, ServerOptions defaults, params Option[] appOptions)
+    public static int Run(string appName, string[] args, Func<ServerOptions, Task<int>> serve, ServerDefaults defaults, params Option[] appOptions)
     {
         var app = new AppIdentity(appName);
         var standard = new StandardOptions(app, defaults);

@@ -56,6 +56,9 @@ public sealed record ServerOptions
     /// <summary>The app's name (the native file's), which names its default state folder.</summary>
     internal string AppName { get; init; } = "apphost";
 
+    /// <summary>Where to write the ready file once listening (--ready-file), or null for none.</summary>
+    internal string? ReadyFile { get; init; }
+
     /// <summary>The parsed command line, for the app's own options.</summary>
     internal ParseResult? Parsed { get; init; }
 

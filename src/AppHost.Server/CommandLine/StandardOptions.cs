@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AppHost.Contract;
 
 namespace AppHost.CommandLine;
 
@@ -22,34 +23,37 @@ internal sealed class StandardOptions
     private readonly Option<LogFormat?> _logFormat;
     private readonly Option<int> _shutdownTimeout;
     private readonly Option<int> _maxConnections;
+    private readonly Option<string?> _readyFile;
 
     /// <param name="app">Names the environment variables.</param>
     /// <param name="defaults">The app's defaults; ServerOptions documents the package's own.</param>
-    public StandardOptions(AppIdentity app, ServerOptions defaults)
+    public StandardOptions(AppIdentity app, ServerDefaults defaults)
     {
         _app = app;
-        _port = EnvironmentOption.Create(app, "--port", "TCP port to listen on.", defaults.Port, ValueSyntax.Port);
-        _host = EnvironmentOption.Create(app, "--host", "Address to listen on. Default: every interface, IPv4 and IPv6.", defaults.Host, ValueSyntax.Address);
-        _httpPort = EnvironmentOption.Create(app, "--http-port", "Plain HTTP port that redirects every request to HTTPS (308) and answers ACME HTTP-01 challenges. Needs --cert or --acme-domain.", defaults.HttpPort, ValueSyntax.RedirectPort);
-        _hostNames = EnvironmentOption.CreateList(app, "--host-name", "Host name requests must be addressed to (repeatable); others get 400. Default: any.", ValueSyntax.HostName);
-        _cert = EnvironmentOption.Create(app, "--cert", "HTTPS certificate: a .pfx/.p12 file, or a PEM file with its chain plus --key.", null, ValueSyntax.FilePath);
-        _key = EnvironmentOption.Create(app, "--key", "Private key (PEM) of a PEM certificate.", null, ValueSyntax.FilePath);
-        _passwordFile = EnvironmentOption.Create(app, "--cert-password-file",
+        _port = EnvironmentOption.Create(app, OptionNames.Port, "TCP port to listen on.", defaults.Port, ValueSyntax.Port);
+        _host = EnvironmentOption.Create(app, OptionNames.Host, "Address to listen on. Default: every interface, IPv4 and IPv6.", defaults.Host, ValueSyntax.Address);
+        _httpPort = EnvironmentOption.Create(app, OptionNames.HttpPort, "Plain HTTP port that redirects every request to HTTPS (308) and answers ACME HTTP-01 challenges; 0 picks a free one. Needs --cert or --acme-domain.", defaults.HttpPort, ValueSyntax.RedirectPort);
+        _hostNames = EnvironmentOption.CreateList(app, OptionNames.HostName, "Host name requests must be addressed to (repeatable); others get 400. Default: any.", ValueSyntax.HostName);
+        _cert = EnvironmentOption.Create(app, OptionNames.Cert, "HTTPS certificate: a .pfx/.p12 file, or a PEM file with its chain plus --key.", null, ValueSyntax.FilePath);
+        _key = EnvironmentOption.Create(app, OptionNames.Key, "Private key (PEM) of a PEM certificate.", null, ValueSyntax.FilePath);
+        _passwordFile = EnvironmentOption.Create(app, OptionNames.CertPasswordFile,
             $"File holding the password of the .pfx or of an encrypted key; or set {PasswordVariable}.", null, ValueSyntax.FilePath);
-        _acmeDomains = EnvironmentOption.CreateList(app, "--acme-domain",
+        _acmeDomains = EnvironmentOption.CreateList(app, OptionNames.AcmeDomain,
             "Get the HTTPS certificate for this name from an ACME CA (Let's Encrypt) instead of --cert, and renew it (repeatable).", ValueSyntax.AcmeDomain);
-        _acmeEmail = EnvironmentOption.Create(app, "--acme-email", "Contact address of the ACME account, for the CA's expiry and policy mail.", null, ValueSyntax.Email);
-        _acmeDirectory = EnvironmentOption.Create(app, "--acme-directory",
-            $"The ACME CA's directory URL. Default: Let's Encrypt. To try a set-up first, its staging CA: {AcmeOptions.LetsEncryptStaging}", null, ValueSyntax.HttpsUrl);
-        _acmeCaFile = EnvironmentOption.Create(app, "--acme-ca-file",
+        _acmeEmail = EnvironmentOption.Create(app, OptionNames.AcmeEmail, "Contact address of the ACME account, for the CA's expiry and policy mail.", null, ValueSyntax.Email);
+        _acmeDirectory = EnvironmentOption.Create(app, OptionNames.AcmeDirectory,
+            $"The ACME CA's directory URL. Default: Let's Encrypt. To try a set-up first, its staging CA: {AcmeDirectories.LetsEncryptStaging}", null, ValueSyntax.HttpsUrl);
+        _acmeCaFile = EnvironmentOption.Create(app, OptionNames.AcmeCaFile,
             "PEM certificates to trust for the directory's HTTPS, for a private CA (step-ca, Pebble). Adds trust; never turns checks off.", null, ValueSyntax.FilePath);
-        _stateDir = EnvironmentOption.Create(app, "--state-dir",
-            $"Folder for the ACME account and certificates. Default: $STATE_DIRECTORY (systemd), else ~/.local/state/{app.Name}.", null, ValueSyntax.FilePath);
-        _logLevel = EnvironmentOption.Create(app, "--log-level", "Least important events logged.", defaults.LogLevel, ValueSyntax.LogLevel);
-        _logFormat = EnvironmentOption.Create(app, "--log-format", "text or json. Default: text on a terminal, json otherwise.", null, ValueSyntax.LogFormat);
-        _shutdownTimeout = EnvironmentOption.Create(app, "--shutdown-timeout", "Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.",
+        _stateDir = EnvironmentOption.Create(app, OptionNames.StateDir,
+            $"Folder for the ACME account and certificates. Default: $STATE_DIRECTORY (systemd), else ~/.local/state/{app.Name}.", null, ValueSyntax.FolderPath);
+        _logLevel = EnvironmentOption.Create(app, OptionNames.LogLevel, "Least important events logged.", defaults.LogLevel, LogSyntax.Level);
+        _logFormat = EnvironmentOption.Create(app, OptionNames.LogFormat, "text or json. Default: text on a terminal, json otherwise.", null, LogSyntax.Format);
+        _shutdownTimeout = EnvironmentOption.Create(app, OptionNames.ShutdownTimeout, "Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.",
             (int)defaults.ShutdownTimeout.TotalSeconds, ValueSyntax.Seconds);
-        _maxConnections = EnvironmentOption.Create(app, "--max-connections", "Most connections open at once.", defaults.MaxConnections, ValueSyntax.ConnectionCount);
+        _maxConnections = EnvironmentOption.Create(app, OptionNames.MaxConnections, "Most connections open at once.", defaults.MaxConnections, ValueSyntax.ConnectionCount);
+        _readyFile = EnvironmentOption.Create(app, OptionNames.ReadyFile,
+            "File written once the server listens: its addresses, pid and version, as JSON (for tools and tests); removed when it stops.", null, ValueSyntax.FilePath);
     }
 
     /// <summary>The variable a password may come from instead of a file (never the command line, where ps shows it).</summary>
@@ -58,35 +62,24 @@ internal sealed class StandardOptions
     public void AddTo(RootCommand command)
     {
         foreach (Option option in (Option[])[_port, _host, _httpPort, _hostNames, _cert, _key, _passwordFile,
-            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections])
+            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections, _readyFile])
         {
             command.Options.Add(option);
         }
 
         command.Validators.Add(result =>
         {
-            if (Valid(result, _cert) is null && (Valid(result, _key) ?? Valid(result, _passwordFile)) is not null)
-            {
-                result.AddError("--key and --cert-password-file belong to a certificate: add --cert FILE");
-            }
-
             bool acme = Valid(result, _acmeDomains) is { Length: > 0 };
-            if (acme && Valid(result, _cert) is not null)
+            var chosen = new OptionRules.Choices(
+                Certificate: Valid(result, _cert) is not null,
+                CertificatePart: (Valid(result, _key) ?? Valid(result, _passwordFile)) is not null,
+                Acme: acme,
+                AcmePart: (Valid(result, _acmeEmail) ?? Valid(result, _acmeDirectory)?.ToString() ?? Valid(result, _acmeCaFile)) is not null,
+                Port: Valid(result, _port),
+                HttpPort: Valid(result, _httpPort));
+            if (OptionRules.FindProblem(chosen) is { } problem)
             {
-                result.AddError("--acme-domain gets the certificate from an ACME CA and --cert names a file: use one of them");
-            }
-            else if (!acme && (Valid(result, _acmeEmail) ?? Valid(result, _acmeDirectory)?.ToString() ?? Valid(result, _acmeCaFile)) is not null)
-            {
-                result.AddError("--acme-email, --acme-directory and --acme-ca-file belong to automatic HTTPS: add --acme-domain NAME");
-            }
-
-            if (Valid(result, _httpPort) is int redirect && Valid(result, _cert) is null && !acme)
-            {
-                result.AddError($"--http-port {redirect} redirects to HTTPS, which needs a certificate: add --cert FILE or --acme-domain NAME");
-            }
-            else if (Valid(result, _httpPort) is int same && same == Valid(result, _port))
-            {
-                result.AddError($"--http-port {same} is also --port; choose another port for the redirect");
+                result.AddError(problem);
             }
         });
     }
@@ -128,6 +121,7 @@ internal sealed class StandardOptions
         ShutdownTimeout = TimeSpan.FromSeconds(parsed.GetValue(_shutdownTimeout)),
         MaxConnections = parsed.GetValue(_maxConnections),
         AppName = _app.Name,
+        ReadyFile = parsed.GetValue(_readyFile),
         Parsed = parsed,
     };
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using AppHost.Acme;
+using AppHost.Contract;
 using AppHost.Listening;
 using AppHost.Stopping;
 using AppHost.Systemd;
@@ -44,7 +45,7 @@ public static class Listeners
         {
             foreach (var socket in serviceManager.Sockets)
             {
-                kestrel.ListenHandle((ulong)socket.Descriptor, socket.Name == "http" ? PlainHttp : main);
+                kestrel.ListenHandle((ulong)socket.Descriptor, socket.Name == SocketNames.Http ? PlainHttp : main);
             }
 
             return;

@@ -9,7 +9,7 @@ public static class ServerRun
 {
     /// <summary>
     /// Starts listening (a port in use or an address not on this machine is one line and exit 1),
-    /// logs where and with which certificate, tells systemd READY, and returns once SIGTERM, SIGINT
+    /// logs where and with which certificate, writes the ready file (--ready-file), tells systemd READY, and returns once SIGTERM, SIGINT
     /// or Ctrl-C has stopped the server and its in-flight requests have finished, or the shutdown
     /// timeout has passed. systemd hears STOPPING as the drain begins.
     /// </summary>
@@ -22,8 +22,13 @@ public static class ServerRun
     /// <exception cref="StartupException">The server could not listen.</exception>
     public static async Task<int> RunUntilStoppedAsync(this WebApplication app, ServerOptions options, Serilog.ILogger log, ServerTls? tls, ServiceManager serviceManager)
     {
-        await app.StartListeningAsync(options.Host, options.Port);
+        await app.StartListeningAsync(options.Host, options.Port, options.HttpPort);
         StartupReport.Write(log, app, tls, serviceManager.Sockets);
+        if (options.ReadyFile is { } readyFile)
+        {
+            ReadyFileWriter.Write(readyFile, app, tls, options.AppName);
+        }
+
         string listening = $"Listening on {string.Join(", ", app.Urls)}";
         if (tls?.AutomaticCertificates is { } automatic)
         {
@@ -32,7 +37,7 @@ public static class ServerRun
             serviceManager.Notifier?.Ready(Status());
             // Orders start now that the listeners exist, so the CA's checks reach them. HTTP-01 needs
             // the plain listener: systemd's socket named "http", or else --http-port.
-            bool plainHttp = serviceManager.Sockets.Count > 0 ? serviceManager.Sockets.Any(s => s.Name == "http") : options.HttpPort is not null;
+            bool plainHttp = serviceManager.Sockets.Count > 0 ? serviceManager.Sockets.Any(s => s.Name == Contract.SocketNames.Http) : options.HttpPort is not null;
             automatic.StartRenewing(plainHttp, () => serviceManager.Notifier?.Status(Status()));
             // No order while the listeners it is validated through drain and close.
             app.Lifetime.ApplicationStopping.Register(automatic.StopRenewing);

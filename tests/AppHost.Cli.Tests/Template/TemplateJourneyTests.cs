@@ -1,7 +1,10 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using AppHost.Cli.Tests.Infrastructure;
+using AppHost.Testing;
 
 namespace AppHost.Cli.Tests.Template;
 
@@ -127,8 +130,11 @@ public sealed partial class TemplateJourneyTests(TemplateFixture template) : ICl
             File.SetUnixFileMode(Path.Combine(alone, Path.GetFileName(file)), File.GetUnixFileMode(file));
         }
 
-        await using var server = await RunningServer.StartAsync(Path.Combine(alone, Path.GetFileName(file)), "--host", "127.0.0.1", "--port", "0", "--cert", Path.Combine(template.FromTemplate, "dev.pfx"));
-        using var client = server.Http2Client(fingerprint);
+        string pfx = Path.Combine(template.FromTemplate, "dev.pfx");
+        using var certificate = X509CertificateLoader.LoadPkcs12FromFile(pfx, password: null);
+        Assert.Equal(fingerprint, certificate.GetCertHashString(HashAlgorithmName.SHA256));
+        await using var server = await RunningApp.StartAsync(Path.Combine(alone, Path.GetFileName(file)), "--cert", pfx);
+        using var client = TestClients.Http2(server.Address, certificate);
         using var response = await client.GetAsync("/api/greeting?name=Shop");
         using var served = await client.GetAsync("/api/added.json");
         using var blob = await client.GetAsync("/data/blob.xyz");
@@ -139,7 +145,8 @@ public sealed partial class TemplateJourneyTests(TemplateFixture template) : ICl
         Assert.Equal(await File.ReadAllTextAsync(added), await served.Content.ReadAsStringAsync());
         Assert.Equal("application/octet-stream", blob.Content.Headers.ContentType!.ToString());
         Assert.Equal([0, 1, 2, 3], await blob.Content.ReadAsByteArrayAsync());
-        Assert.Equal(0, await server.StopAsync());
+        server.Process.Signal(PosixSignal.SIGTERM);
+        Assert.Equal(0, await server.Process.WaitForExitAsync(RunningApp.StartTimeout));
     }
 
     [Fact]

@@ -128,9 +128,9 @@ public sealed class AutomaticHttpsTests : IDisposable
     {
         int closed = Poll.FreePort();
         using var ca = new TestCertificates();
-        await using var app = await RunningApp.AttachAsync(SampleApp.Start(
-            ["--host", "127.0.0.1", "--port", "0", "--acme-domain", Domain, "--acme-directory", $"https://127.0.0.1:{closed}/dir",
-             "--acme-ca-file", ca.CertificatePem, "--state-dir", _state.Path]));
+        await using var app = await RunningApp.StartAsync(SampleApp.Built,
+            ["--acme-domain", Domain, "--acme-directory", $"https://127.0.0.1:{closed}/dir", "--acme-ca-file", ca.CertificatePem, "--state-dir", _state.Path],
+            environment: null);
 
         // Under systemd the network may come up after the server: it keeps listening and tries again later.
         await app.Process.WaitForOutputAsync(l => l.Contains("\"@l\":\"Error\"", StringComparison.Ordinal) && l.Contains("next attempt at", StringComparison.Ordinal), Issued);
@@ -151,11 +151,11 @@ public sealed class AutomaticHttpsTests : IDisposable
     public void Dispose() => _state.Dispose();
 
     private Task<RunningApp> StartAsync(PebbleFixture pebble, int port, params string[] more) =>
-        RunningApp.AttachAsync(SampleApp.Start(
+        RunningApp.LaunchAsync(SampleApp.Built,
         [
             "--host", "127.0.0.1", "--port", $"{port}", "--acme-domain", Domain, "--acme-directory", pebble.DirectoryUrl.ToString(),
             "--acme-ca-file", pebble.CaFile, "--state-dir", _state.Path, .. more,
-        ]));
+        ]);
 
     private static Task<X509Certificate2> IssuedAsync(int port, PebbleFixture pebble) =>
         VerifyingTls.WaitForCertificateAsync(port, Domain, pebble.IssuingRoot, Issued);

@@ -48,6 +48,7 @@ public sealed class HeldSocket : IDisposable
             ["HELD_FD"] = descriptor.ToString(CultureInfo.InvariantCulture),
             ["HELD_NAME"] = Name,
         };
+        string readyFile = RunningApp.NewReadyFile();
         AppProcess process;
         lock (_spawning)
         {
@@ -55,7 +56,7 @@ public sealed class HeldSocket : IDisposable
             _ = SetFlags(descriptor, SetDescriptorFlags, 0);
             try
             {
-                process = SampleApp.Start(args, environment, launcher: Launcher);
+                process = SampleApp.Start([.. args, "--ready-file", readyFile], environment, launcher: Launcher);
             }
             finally
             {
@@ -63,7 +64,7 @@ public sealed class HeldSocket : IDisposable
             }
         }
 
-        return await RunningApp.AttachAsync(process);
+        return await RunningApp.AttachAsync(process, readyFile);
     }
 
     public void Dispose() => _listener.Dispose();

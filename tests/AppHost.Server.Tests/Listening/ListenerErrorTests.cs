@@ -22,6 +22,19 @@ public sealed class ListenerErrorTests
     }
 
     [Fact]
+    public async Task RedirectPortAlreadyInUseIsNamedAsTheRedirectPort()
+    {
+        using var certificates = new TestCertificates();
+        using var occupant = new TcpListener(IPAddress.Loopback, 0);
+        occupant.Start();
+        int port = ((IPEndPoint)occupant.LocalEndpoint).Port;
+
+        var run = await AppExit.RunAsync("--host", "127.0.0.1", "--port", "0", "--cert", certificates.Pfx, "--http-port", port.ToString());
+
+        run.AssertOneLineError(Failure, $"port {port} is already in use", "choose another port with --http-port");
+    }
+
+    [Fact]
     public async Task AddressNotOnThisMachineIsNamed()
     {
         // 192.0.2.1 is reserved for documentation (RFC 5737): no machine has it, and binding sends nothing.

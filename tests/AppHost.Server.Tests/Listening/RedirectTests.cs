@@ -59,12 +59,13 @@ public sealed class RedirectTests(RedirectTests.Server server) : IClassFixture<R
     {
         public TestCertificates Certificates { get; } = new();
 
-        public int HttpPort { get; } = Poll.FreePort();
+        // --http-port 0: the system picks it, and the ready file says which.
+        public int HttpPort => App.RedirectAddress!.Port;
 
         public RunningApp App { get; private set; } = null!;
 
         public async Task InitializeAsync() =>
-            App = await SampleApp.StartAsync("--cert", Certificates.Pfx, "--http-port", HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            App = await SampleApp.StartAsync("--cert", Certificates.Pfx, "--http-port", "0");
 
         public async Task DisposeAsync()
         {

@@ -31,7 +31,7 @@ public sealed class NativeAcmeTests(NativeAppFixture native) : IDisposable
         var environment = new Dictionary<string, string> { ["XDG_STATE_HOME"] = _state.Path };
 
         X509Certificate2 first;
-        await using (var app = await RunningApp.AttachAsync(SampleApp.Start(options, environment, native.NativeFile)))
+        await using (var app = await RunningApp.LaunchAsync(native.NativeFile, options, environment))
         {
             first = await VerifyingTls.WaitForCertificateAsync(https, Domain, pebble.IssuingRoot, TimeSpan.FromSeconds(60));
             using var client = VerifyingTls.Http2(https, Domain, pebble.IssuingRoot);
@@ -45,7 +45,7 @@ public sealed class NativeAcmeTests(NativeAppFixture native) : IDisposable
         }
 
         // Restarted: the stored certificate at the first handshake, then its renewal while the server runs.
-        await using var restarted = await RunningApp.AttachAsync(SampleApp.Start(options, environment, native.NativeFile));
+        await using var restarted = await RunningApp.LaunchAsync(native.NativeFile, options, environment);
         Assert.Equal(first.SerialNumber, (await VerifyingTls.HandshakeAsync(https, Domain, pebble.IssuingRoot)).SerialNumber);
         Assert.Equal(1, pebble.CountInLog("Added order"));
         await Poll.UntilAsync(async () => (await VerifyingTls.HandshakeAsync(https, Domain, pebble.IssuingRoot)).SerialNumber != first.SerialNumber,

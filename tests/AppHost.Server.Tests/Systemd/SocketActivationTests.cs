@@ -45,7 +45,8 @@ public sealed class SocketActivationTests(CertificatesFixture certificates) : IC
 
     private async Task<RunningApp> StartActivatedAsync(int https, int http)
     {
-        var process = SampleApp.Start(["--cert", certificates.Files.Pfx], launcher:
+        string readyFile = RunningApp.NewReadyFile();
+        var process = SampleApp.Start(["--cert", certificates.Files.Pfx, "--ready-file", readyFile], launcher:
         [
             "systemd-socket-activate",
             "-l", $"127.0.0.1:{https.ToString(CultureInfo.InvariantCulture)}", "--fdname=https",
@@ -54,6 +55,6 @@ public sealed class SocketActivationTests(CertificatesFixture certificates) : IC
 
         // Like systemd, systemd-socket-activate starts the server when the first client connects.
         await Poll.UntilAsync(() => Poll.CanConnectAsync(https), RunningApp.StartTimeout, "systemd-socket-activate listening");
-        return await RunningApp.AttachAsync(process);
+        return await RunningApp.AttachAsync(process, readyFile);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AppHost.Cli.CommandLine;
+using AppHost.Contract;
 
 namespace AppHost.Cli.Commands.Service;
 
@@ -18,23 +19,23 @@ internal static class ServiceCommand
             HelpName = "path",
             Required = true,
         };
-        var port = new Option<int?>("--port") { Description = "Port the server answers on. Default: 443; 80 without --cert or --acme-domain (plain HTTP).", HelpName = "port" };
-        var httpPort = new Option<int?>("--http-port") { Description = "Plain HTTP port redirecting to HTTPS (308) and answering ACME HTTP-01; 0 for none. Default: 80 with --cert or --acme-domain, none without.", HelpName = "port" };
-        var cert = new Option<string?>("--cert") { Description = "Absolute path on the server of the HTTPS certificate: a .pfx, or a PEM file with --key.", HelpName = "file" };
-        var key = new Option<string?>("--key") { Description = "Absolute path on the server of the PEM private key of a PEM certificate.", HelpName = "file" };
+        var port = CheckedOption.Create(OptionNames.Port, "Port the server answers on. Default: 443; 80 without --cert or --acme-domain (plain HTTP).",
+            ValueSyntax.RedirectPort);
+        var httpPort = CheckedOption.Create(OptionNames.HttpPort, "Plain HTTP port redirecting to HTTPS (308) and answering ACME HTTP-01; 0 for none. Default: 80 with --cert or --acme-domain, none without.",
+            ValueSyntax.RedirectPort);
+        var cert = CheckedOption.Create(OptionNames.Cert, "Absolute path on the server of the HTTPS certificate: a .pfx, or a PEM file with --key.", ValueSyntax.FilePath);
+        var key = CheckedOption.Create(OptionNames.Key, "Absolute path on the server of the PEM private key of a PEM certificate.", ValueSyntax.FilePath);
         var user = new Option<string?>("--user")
         {
             Description = "Existing user to run as, reading the certificate in place (renewals reload by themselves). Default: a dynamic user, given the certificate by systemd (LoadCredential=).",
             HelpName = "user",
         };
-        var acmeDomains = new Option<string[]>("--acme-domain")
-        {
-            Description = "Get the HTTPS certificate for this name from an ACME CA (Let's Encrypt) instead of --cert (repeatable); the units keep its state in StateDirectory=.",
-            HelpName = "name",
-        };
-        var acmeEmail = new Option<string?>("--acme-email") { Description = "Contact address of the ACME account.", HelpName = "address" };
-        var acmeDirectory = new Option<string?>("--acme-directory") { Description = "The ACME CA's directory URL. Default: Let's Encrypt.", HelpName = "url" };
-        var acmeCaFile = new Option<string?>("--acme-ca-file") { Description = "Absolute path on the server of PEM roots to trust for a private CA's HTTPS (step-ca).", HelpName = "file" };
+        var acmeDomains = CheckedOption.CreateList(OptionNames.AcmeDomain,
+            "Get the HTTPS certificate for this name from an ACME CA (Let's Encrypt) instead of --cert (repeatable); the units keep its state in StateDirectory=.",
+            ValueSyntax.AcmeDomain);
+        var acmeEmail = CheckedOption.Create(OptionNames.AcmeEmail, "Contact address of the ACME account.", ValueSyntax.Email);
+        var acmeDirectory = CheckedOption.Create(OptionNames.AcmeDirectory, "The ACME CA's directory URL. Default: Let's Encrypt.", ValueSyntax.HttpsUrl);
+        var acmeCaFile = CheckedOption.Create(OptionNames.AcmeCaFile, "Absolute path on the server of PEM roots to trust for a private CA's HTTPS (step-ca).", ValueSyntax.FilePath);
         var output = CommonOptions.Output("Folder to write the unit files in. Default: the current folder.");
         var force = new Option<bool>("--force") { Description = "Replace existing files." };
 
@@ -46,7 +47,7 @@ internal static class ServiceCommand
         {
             var service = Define(() => ServiceDefinition.Create(parsed.GetValue(name)!, parsed.GetValue(binary)!, parsed.GetValue(port), parsed.GetValue(httpPort),
                 parsed.GetValue(cert), parsed.GetValue(key), parsed.GetValue(user),
-                AcmeSettings.Create(parsed.GetValue(acmeDomains) ?? [], parsed.GetValue(acmeEmail), parsed.GetValue(acmeDirectory), parsed.GetValue(acmeCaFile))));
+                AcmeSettings.Create(parsed.GetValue(acmeDomains) ?? [], parsed.GetValue(acmeEmail), parsed.GetValue(acmeDirectory)?.OriginalString, parsed.GetValue(acmeCaFile))));
             string directory = Path.GetFullPath(parsed.GetValue(output) ?? ".");
             var written = UnitFileWriter.Write(UnitFiles.Render(service), directory, parsed.GetValue(force));
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.RegularExpressions;
+using AppHost.Contract;
 
 namespace AppHost.Cli.Commands.Service;
 
@@ -70,42 +71,32 @@ internal sealed partial record ServiceDefinition
     public string RedirectSocketName => $"{Name}-http";
 
     /// <summary>Checks the values and applies the defaults of the ports left out (null).</summary>
+    /// <remarks>Each value has passed the server's syntax (<see cref="ValueSyntax"/>): ports are from 0 to 65535, and an --http-port of 0 means none.</remarks>
     /// <exception cref="ArgumentException">A value is not valid; the message names the option, quotes the value and says the fix.</exception>
     public static ServiceDefinition Create(string name, string binary, int? port, int? httpPort, string? certificate, string? key, string? user, AcmeSettings? acme = null)
     {
         CheckName(name);
         binary = CheckPath("--binary", binary, "give where the app's file will be on the server, for example /opt/shop/shop", mustBeVisible: true);
-        if (acme is not null && certificate is not null)
+        if (port == 0)
         {
-            throw new ArgumentException("--acme-domain gets the certificate from an ACME CA and --cert names a file: use one of them");
+            // The server's --port 0 picks a free port at each start; the socket unit is where clients find the server.
+            throw new ArgumentException($"{OptionNames.Port} 0 would listen on a different port at each start: give the port clients connect to, from 1 to 65535");
         }
 
-        bool https = certificate is not null || acme is not null;
+        bool https = certificate is not null || acme is { Domains.Count: > 0 };
         int mainPort = port ?? (https ? 443 : 80);
-        if (mainPort is < 1 or > 65535)
-        {
-            throw new ArgumentException($"--port '{mainPort}' is not valid: expected a port number from 1 to 65535");
-        }
-
         int redirectPort = httpPort ?? (https ? 80 : 0);
-        if (redirectPort is < 0 or > 65535)
+        // The server's own rules across its options, applied to the command line the units will run.
+        var chosen = new OptionRules.Choices(
+            Certificate: certificate is not null,
+            CertificatePart: key is not null,
+            Acme: acme is { Domains.Count: > 0 },
+            AcmePart: acme is { HasAccountOrCaOptions: true },
+            Port: mainPort,
+            HttpPort: redirectPort == 0 ? null : redirectPort);
+        if (OptionRules.FindProblem(chosen) is { } problem)
         {
-            throw new ArgumentException($"--http-port '{redirectPort}' is not valid: expected a port number from 1 to 65535, or 0 for none");
-        }
-
-        if (redirectPort != 0 && !https)
-        {
-            throw new ArgumentException($"--http-port {redirectPort} redirects to HTTPS, which needs a certificate: add --cert FILE or --acme-domain NAME, or leave out --http-port");
-        }
-
-        if (redirectPort == mainPort)
-        {
-            throw new ArgumentException($"--http-port {redirectPort} is also --port; choose another port for the redirect, or --http-port 0 for none");
-        }
-
-        if (key is not null && certificate is null)
-        {
-            throw new ArgumentException("--key belongs to a PEM certificate: add --cert FILE");
+            throw new ArgumentException(problem);
         }
 
         if (user is not null)
@@ -116,12 +107,12 @@ internal sealed partial record ServiceDefinition
         // With a dynamic user, systemd itself reads the certificate (LoadCredential=), outside the
         // sandbox; a given user reads it from inside, where some folders are hidden.
         const string certificateFix = "give where the file is on the server, for example /etc/ssl/shop.pem";
-        certificate = certificate is null ? null : CheckPath("--cert", certificate, certificateFix, mustBeVisible: user is not null);
-        key = key is null ? null : CheckPath("--key", key, certificateFix.Replace("shop.pem", "shop.key", StringComparison.Ordinal), mustBeVisible: user is not null);
+        certificate = certificate is null ? null : CheckPath(OptionNames.Cert, certificate, certificateFix, mustBeVisible: user is not null);
+        key = key is null ? null : CheckPath(OptionNames.Key, key, certificateFix.Replace("shop.pem", "shop.key", StringComparison.Ordinal), mustBeVisible: user is not null);
         if (acme?.CaFile is { } caFile)
         {
             // The server reads it from inside the sandbox, as whichever user it runs as.
-            acme = acme with { CaFile = CheckPath("--acme-ca-file", caFile, "give where the CA's PEM root is on the server, for example /etc/shop/ca.pem", mustBeVisible: true) };
+            acme = acme with { CaFile = CheckPath(OptionNames.AcmeCaFile, caFile, "give where the CA's PEM root is on the server, for example /etc/shop/ca.pem", mustBeVisible: true) };
         }
 
         return new ServiceDefinition(name, binary, mainPort, redirectPort == 0 ? null : redirectPort, certificate, key, user, acme);

@@ -1,3 +1,5 @@
+using AppHost.Contract;
+
 namespace AppHost.Cli.Commands.Service;
 
 /// <summary>
@@ -9,15 +11,15 @@ internal static class SocketUnit
 {
     /// <summary>NAME.socket: named https, or http when the server has no certificate and speaks plain HTTP.</summary>
     public static UnitFile RenderMain(ServiceDefinition service) => !service.ServesHttps
-        ? Render(service, service.Name, $"{service.Name} web server, plain HTTP", service.Port, "http",
+        ? Render(service, service.Name, $"{service.Name} web server, plain HTTP", service.Port, SocketNames.Http,
             "Named http: with no certificate the server speaks plain HTTP on it.")
-        : Render(service, service.Name, $"{service.Name} web server, HTTPS", service.Port, "https",
+        : Render(service, service.Name, $"{service.Name} web server, HTTPS", service.Port, SocketNames.Https,
             service.Acme is null ? "Named https: the server serves this socket with TLS (HTTP/1.1 and HTTP/2)."
                 : "Named https: the server serves this socket with TLS (HTTP/1.1 and HTTP/2), and answers the CA's TLS-ALPN-01 challenges on it.");
 
     /// <summary>NAME-http.socket: the redirect. FileDescriptorName= names every socket of a unit alike, so it needs a unit of its own.</summary>
     public static UnitFile RenderRedirect(ServiceDefinition service, int port) =>
-        Render(service, service.RedirectSocketName, $"{service.Name} web server, HTTP redirect to HTTPS", port, "http",
+        Render(service, service.RedirectSocketName, $"{service.Name} web server, HTTP redirect to HTTPS", port, SocketNames.Http,
             (service.Acme is null ? "Named http: the server answers every request on it with a redirect (308) to HTTPS."
                 : "Named http: the server answers the CA's HTTP-01 challenges on it, and every other request with a redirect (308) to HTTPS.")
             + "\nA unit of its own, as FileDescriptorName= names all the sockets of a unit alike.");

@@ -62,11 +62,11 @@ public sealed class ServiceCommandTests : IDisposable
     [InlineData(new[] { "shop", "--binary", "shop" }, "--binary 'shop' is not an absolute path")]
     [InlineData(new[] { "shop", "--binary", "/opt/my shop/shop" }, "--binary '/opt/my shop/shop' holds ' '")]
     [InlineData(new[] { "shop", "--binary", "/home/me/shop" }, "--binary '/home/me/shop' is under /home", "ProtectHome=yes")]
-    [InlineData(new[] { "shop", "--binary", Binary, "--port", "0" }, "--port '0' is not valid: expected a port number from 1 to 65535")]
-    [InlineData(new[] { "shop", "--binary", Binary, "--cert", Certificate, "--http-port", "65536" }, "--http-port '65536' is not valid", "or 0 for none")]
-    [InlineData(new[] { "shop", "--binary", Binary, "--cert", Certificate, "--port", "80" }, "--http-port 80 is also --port", "--http-port 0")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--port", "0" }, "--port 0 would listen on a different port at each start", "from 1 to 65535")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--cert", Certificate, "--http-port", "65536" }, "--http-port '65536' is not valid: expected a port number from 0 to 65535")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--cert", Certificate, "--port", "80" }, "--http-port 80 is also --port", "choose another port for the redirect")]
     [InlineData(new[] { "shop", "--binary", Binary, "--http-port", "8080" }, "--http-port 8080 redirects to HTTPS, which needs a certificate")]
-    [InlineData(new[] { "shop", "--binary", Binary, "--key", "/etc/ssl/shop.key" }, "--key belongs to a PEM certificate: add --cert FILE")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--key", "/etc/ssl/shop.key" }, "--key and --cert-password-file belong to a certificate: add --cert FILE")]
     [InlineData(new[] { "shop", "--binary", Binary, "--cert", "shop.pem" }, "--cert 'shop.pem' is not an absolute path")]
     [InlineData(new[] { "shop", "--binary", Binary, "--cert", "/tmp/shop.pem", "--user", "shop" }, "--cert '/tmp/shop.pem' is under /tmp", "PrivateTmp=yes")]
     [InlineData(new[] { "shop", "--binary", Binary, "--cert", Certificate, "--user", "root" }, "--user 'root' would run the server with every privilege")]
@@ -78,6 +78,7 @@ public sealed class ServiceCommandTests : IDisposable
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-email", "admin@example.com" }, "--acme-email, --acme-directory and --acme-ca-file belong to automatic HTTPS: add --acme-domain NAME")]
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "shop.example.com", "--acme-ca-file", "/tmp/ca.pem" }, "--acme-ca-file '/tmp/ca.pem' is under /tmp", "PrivateTmp=yes")]
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "shop.example.com", "--acme-directory", "http://ca.example/dir" }, "--acme-directory 'http://ca.example/dir' is not valid: expected an https:// URL")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "shop.example.com", "--acme-email", "a$b@example.com" }, "--acme-email 'a$b@example.com' holds '$', which a unit file would not keep as written")]
     public async Task BadValueIsRefusedWithOneLine(string[] args, params string[] fragments)
     {
         var run = await CommandRun.AppHostAsync(_directory.Path, ["service", .. args]);

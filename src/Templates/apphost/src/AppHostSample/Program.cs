@@ -21,7 +21,7 @@ public static class Program
     /// <summary>The port the server listens on unless --port or APPHOSTSAMPLE_PORT says otherwise; above 1023, so it needs no privilege.</summary>
     private const int DefaultPort = 8080;
 
-    public static int Main(string[] args) => ServerCommand.Run(Name, args, ServeAsync, new ServerOptions { Port = DefaultPort }, AppOptions.Greeting);
+    public static int Main(string[] args) => ServerCommand.Run(Name, args, ServeAsync, new ServerDefaults { Port = DefaultPort }, AppOptions.Greeting);
 
     private static async Task<int> ServeAsync(ServerOptions options)
     {

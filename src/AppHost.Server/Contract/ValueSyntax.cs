@@ -1,9 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Net;
-using Serilog.Events;
 
-namespace AppHost.CommandLine;
+namespace AppHost.Contract;
 
 /// <summary>Parses an option's text, the same way whether it came from the command line or the environment.</summary>
 internal delegate bool TryParse<T>(string text, [MaybeNullWhen(false)] out T value);
@@ -12,24 +11,30 @@ internal delegate bool TryParse<T>(string text, [MaybeNullWhen(false)] out T val
 /// <param name="HelpName">Stands for the value in --help, for example "port" in "--port &lt;port&gt;".</param>
 /// <param name="Expected">Completes "expected ...", for example "a port number from 0 to 65535".</param>
 /// <param name="TryParse">Reads the text; false when it is not valid.</param>
-internal sealed record ValueSyntax<T>(string HelpName, string Expected, TryParse<T> TryParse);
+internal sealed record ValueSyntax<T>(string HelpName, string Expected, TryParse<T> TryParse)
+{
+    /// <summary>The one-line problem of a value this syntax refuses, the same from the server and the apphost tool.</summary>
+    /// <param name="source">Where the value came from, quoted: <c>--port '70000'</c> or <c>SHOP_PORT='70000'</c>.</param>
+    public string Problem(string source) => $"{source} is not valid: expected {Expected}";
 
-/// <summary>The value syntaxes of the server's options.</summary>
+    /// <summary>The problem of <paramref name="text"/> given to <paramref name="option"/>.</summary>
+    public string Problem(string option, string text) => Problem($"{option} '{text}'");
+}
+
+/// <summary>
+/// The value syntaxes of the server's options. The apphost tool compiles this file too, so that
+/// what it writes into a unit file is exactly what the server will accept.
+/// </summary>
 internal static class ValueSyntax
 {
-    public static readonly ValueSyntax<int?> RedirectPort = new(
-        "port",
-        "a port number from 1 to 65535",
-        (string text, out int? port) =>
-        {
-            port = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value is >= 1 and <= IPEndPoint.MaxPort ? value : null;
-            return port is not null;
-        });
-
+    // What 0 means is the option's to say (a free port for the server, no socket for apphost service's --http-port).
     public static readonly ValueSyntax<int> Port = new(
         "port",
-        "a port number from 0 to 65535 (0 picks a free port)",
+        "a port number from 0 to 65535",
         (string text, out int port) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= IPEndPoint.MaxPort);
+
+    // The same, for a listener that may be left out (null).
+    public static readonly ValueSyntax<int?> RedirectPort = Optional(Port);
 
     public static readonly ValueSyntax<IPAddress?> Address = new(
         "address",
@@ -65,14 +70,15 @@ internal static class ValueSyntax
 
     public static readonly ValueSyntax<Uri?> HttpsUrl = new(
         "url",
-        $"an https:// URL such as {AcmeOptions.LetsEncryptStaging}",
+        $"an https:// URL such as {AcmeDirectories.LetsEncryptStaging}",
         (string text, out Uri? url) =>
         {
             url = Uri.TryCreate(text, UriKind.Absolute, out var parsed) && parsed.Scheme == Uri.UriSchemeHttps ? parsed : null;
             return url is not null;
         });
 
-    // An address the CA can mail: one @ between two non-empty parts, nothing a mailto: URI would need escaped.
+    // An address the CA can mail: one @ between two non-empty parts, nothing a mailto: URI would need
+    // escaped. 254 characters is the longest address SMTP carries (RFC 5321's path limit less its brackets).
     public static readonly ValueSyntax<string?> Email = new(
         "address",
         "an e-mail address such as admin@example.com",
@@ -93,6 +99,15 @@ internal static class ValueSyntax
             return text.Length > 0;
         });
 
+    public static readonly ValueSyntax<string?> FolderPath = new(
+        "folder",
+        "a folder path",
+        (string text, out string? path) =>
+        {
+            path = text;
+            return text.Length > 0;
+        });
+
     // An hour: beyond that a "graceful" stop is a hung one.
     public static readonly ValueSyntax<int> Seconds = new(
         "seconds",
@@ -105,23 +120,14 @@ internal static class ValueSyntax
         "a whole number from 1 to 1000000",
         (string text, out int count) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count is >= 1 and <= 1_000_000);
 
-    public static readonly ValueSyntax<LogEventLevel> LogLevel = new(
-        "level",
-        "one of verbose, debug, information, warning, error, fatal",
-        (string text, out LogEventLevel level) => Enum.TryParse(text, ignoreCase: true, out level) && Enum.IsDefined(level) && !char.IsAsciiDigit(text[0]));
-
-    public static readonly ValueSyntax<LogFormat?> LogFormat = new(
-        "format",
-        "text or json",
-        (string text, out LogFormat? format) =>
+    /// <summary>The same syntax for an option that may be left out: its value is null then.</summary>
+    public static ValueSyntax<int?> Optional(ValueSyntax<int> syntax) => new(
+        syntax.HelpName,
+        syntax.Expected,
+        (string text, out int? value) =>
         {
-            format = text.ToLowerInvariant() switch
-            {
-                "text" => AppHost.LogFormat.Text,
-                "json" => AppHost.LogFormat.Json,
-                _ => null,
-            };
-            return format is not null;
+            value = syntax.TryParse(text, out int parsed) ? parsed : null;
+            return value is not null;
         });
 
     /// <summary>
