@@ -6,8 +6,8 @@ namespace AppHost;
 
 /// <summary>
 /// Gives the kernel back the part of the native file that only the runtime's start-up reads.
-/// NativeAOT stores the runtime's type data compressed in the file ("dehydrated": 1.7 MB, 418 pages,
-/// for the sample app) and expands it into memory before Main runs. Nothing reads the compressed copy
+/// NativeAOT stores the runtime's type data compressed in the file ("dehydrated"; docs/startup.md has
+/// its size for the sample app) and expands it into memory before Main runs. Nothing reads the compressed copy
 /// again, yet its pages stay in the process's memory map and count in its RSS. They are clean pages
 /// of a read-only mapping of the file, so dropping them (madvise MADV_DONTNEED) loses nothing: a
 /// read would fault them in again from the page cache or the file. They stay in the page cache,

@@ -28,7 +28,7 @@ public static class Program
         // Logging first: the server's own events, Kestrel's and every request go through this one logger.
         using var log = ServerLogging.Create(options);
 
-        // Before Main, the native runtime expanded its compressed type data; those 1.7 MB of the file need not stay in memory.
+        // Before Main, the native runtime expanded its compressed type data; that part of the file need not stay in memory.
         StartupData.Release(log);
 
         // The certificate: with --acme-domain, got and renewed from an ACME CA such as Let's Encrypt
