@@ -26,7 +26,7 @@ internal sealed class StandardOptions
     private readonly Option<string?> _readyFile;
 
     /// <param name="app">Names the environment variables.</param>
-    /// <param name="defaults">The app's defaults; ServerOptions documents the package's own.</param>
+    /// <param name="defaults">The app's defaults; ServerDefaults documents the package's own.</param>
     public StandardOptions(AppIdentity app, ServerDefaults defaults)
     {
         _app = app;

@@ -90,23 +90,9 @@ internal static class ValueSyntax
             return address is not null;
         });
 
-    public static readonly ValueSyntax<string?> FilePath = new(
-        "file",
-        "a file path",
-        (string text, out string? path) =>
-        {
-            path = text;
-            return text.Length > 0;
-        });
+    public static readonly ValueSyntax<string?> FilePath = Path("file");
 
-    public static readonly ValueSyntax<string?> FolderPath = new(
-        "folder",
-        "a folder path",
-        (string text, out string? path) =>
-        {
-            path = text;
-            return text.Length > 0;
-        });
+    public static readonly ValueSyntax<string?> FolderPath = Path("folder");
 
     // An hour: beyond that a "graceful" stop is a hung one.
     public static readonly ValueSyntax<int> Seconds = new(
@@ -128,6 +114,16 @@ internal static class ValueSyntax
         {
             value = syntax.TryParse(text, out int parsed) ? parsed : null;
             return value is not null;
+        });
+
+    // Any non-empty text: whether the file or folder exists and can be used is checked where it is used, with its own message.
+    private static ValueSyntax<string?> Path(string kind) => new(
+        kind,
+        $"a {kind} path",
+        (string text, out string? path) =>
+        {
+            path = text;
+            return text.Length > 0;
         });
 
     /// <summary>

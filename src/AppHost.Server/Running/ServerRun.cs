@@ -9,9 +9,10 @@ public static class ServerRun
 {
     /// <summary>
     /// Starts listening (a port in use or an address not on this machine is one line and exit 1),
-    /// logs where and with which certificate, writes the ready file (--ready-file), tells systemd READY, and returns once SIGTERM, SIGINT
-    /// or Ctrl-C has stopped the server and its in-flight requests have finished, or the shutdown
-    /// timeout has passed. systemd hears STOPPING as the drain begins.
+    /// logs where and with which certificate, writes the ready file (--ready-file), tells systemd
+    /// READY, and returns once SIGTERM, SIGINT or Ctrl-C has stopped the server and its in-flight
+    /// requests have finished, or the shutdown timeout has passed. systemd hears STOPPING as the
+    /// drain begins.
     /// </summary>
     /// <param name="app">The built app.</param>
     /// <param name="options">The server's options.</param>

@@ -13,7 +13,8 @@ public static class OldGlibcRoot
     private const string Packages = "libssl1.1,ca-certificates";
 
     // Runs in a new mount namespace (unshare), so every mount ends with the process: a tmpfs on /mnt
-    // holds the overlay's upper layer, the files are copied in, and the app replaces the shell.
+    // holds the overlay's upper layer, the files are copied in, and the app replaces the shell. This
+    // machine's /tmp is the root's too, so the app's ready file (--ready-file) is where the test looks.
     // Arguments: ROOT CERT KEY APP [APP OPTIONS...]
     private const string Script = """
         set -e
@@ -24,6 +25,7 @@ public static class OldGlibcRoot
         mount -t overlay overlay -o "lowerdir=$root,upperdir=/mnt/upper,workdir=/mnt/work" /mnt/root
         mount -t proc proc /mnt/root/proc
         mount --bind /dev /mnt/root/dev
+        mount --bind /tmp /mnt/root/tmp
         cp "$app" /mnt/root/app
         cp "$cert" /mnt/root/cert.pem
         cp "$key" /mnt/root/key.pem
