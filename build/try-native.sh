@@ -8,6 +8,13 @@ port=${1:-8443}
 sample=$root/artifacts/sample
 cert=$sample/localhost.pfx
 
+# The tools the native link needs, checked before the build rather than after its first minute (exit 3, as apphost publish).
+missing=$(sh "$root/src/AppHost.Server/buildTransitive/missing-link-tools.sh")
+if [ -n "$missing" ]; then
+  echo "error: the sample's native file is linked with clang and lld against an old glibc, and $missing" >&2
+  exit 3
+fi
+
 ARTIFACTS_DIR=$sample "$root/src/Templates/apphost/publish.sh"
 # A new certificate each time (apphost cert: localhost, 30 days, readable by its owner only).
 dotnet run --project "$root/src/AppHost.Cli" -- cert -o "$cert" --force > /dev/null

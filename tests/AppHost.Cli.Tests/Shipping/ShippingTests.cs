@@ -43,6 +43,7 @@ public sealed class ShippingTests : IDisposable
             Assert.Contains("buildTransitive/AppHost.Server.props", entries);
             Assert.Contains("buildTransitive/StartupTypes.rd.xml", entries);
             Assert.Contains("buildTransitive/StartupOrder.txt", entries);
+            Assert.Contains("buildTransitive/missing-link-tools.sh", entries);
         }
 
         string native = Path.Combine(artifacts, "publish", RuntimeInformation.RuntimeIdentifier, "apphost");

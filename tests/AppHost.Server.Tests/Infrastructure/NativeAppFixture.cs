@@ -67,7 +67,8 @@ public sealed class NativeAppFixture : IAsyncLifetime
     /// <returns>What it printed: its report of path, size, sha256 and glibc.</returns>
     private async Task<string> PublishAsync(string artifacts, string rid, params string[] properties)
     {
-        string root = TemplateRoot();
+        // The template's solution, which holds its publish scripts.
+        string root = Path.Combine(RepositoryRoot.Path, "src", "Templates", "apphost");
         // The build's own bin/ and obj/ folders in the temporary folder too: other tests build
         // AppHost.Server at the same time (the journey packs it), and two builds must not share obj/.
         // Every publish of this fixture shares them, so a second one reuses what it can.
@@ -111,20 +112,5 @@ public sealed class NativeAppFixture : IAsyncLifetime
         {
             _publishing.Release();
         }
-    }
-
-    /// <summary>The template's solution, which holds its publish scripts, found upwards from the test binaries.</summary>
-    private static string TemplateRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            string template = Path.Combine(dir.FullName, "src", "Templates", "apphost");
-            if (File.Exists(Path.Combine(template, "publish.sh")))
-            {
-                return template;
-            }
-        }
-
-        throw new InvalidOperationException($"no src/Templates/apphost/publish.sh above {AppContext.BaseDirectory}");
     }
 }

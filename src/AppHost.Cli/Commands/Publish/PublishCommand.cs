@@ -38,7 +38,7 @@ internal static class PublishCommand
         var plan = PublishPlanner.Decide(target, host);
         if (plan.Missing is { } missing)
         {
-            throw new CliException(ExitCodes.MissingPrerequisite, $"NativeAOT for {target.Rid} needs {missing.What}, which this machine lacks; install it: {missing.Install}");
+            throw new CliException(ExitCodes.MissingPrerequisite, $"NativeAOT for {target.Rid} needs {missing.What}, which this machine lacks: {missing.Install}");
         }
 
         var app = await ProjectLocator.FindAsync(projectPath, cancel);

@@ -48,15 +48,24 @@ internal static class PublishPlanner
     private static PublishPlan PortableLinux(RuntimeTarget target, HostMachine host)
     {
         bool cross = target.Architecture != host.Architecture;
-        MissingTool? missing =
-            !host.HasTool("clang") || !host.HasTool("ld.lld")
-                ? new MissingTool("clang and lld (they link the file against an old glibc, so it runs on older servers too)",
-                    "sudo apt-get install clang lld llvm (Fedora: sudo dnf install clang lld llvm)")
-            // objcopy splits the debug symbols out; GNU objcopy reads only this machine's processor.
-            : !host.HasTool("llvm-objcopy") && (cross || !host.HasTool("objcopy"))
-                ? new MissingTool("llvm-objcopy (to keep debug symbols apart)", "sudo apt-get install llvm")
-            : null;
-        return new PublishPlan(PublishMode.Native, cross ? $"cross-compiling NativeAOT for {target.Rid} with clang" : null, NativeProperties, missing);
+        // The same programs, and the same one line, as the package's own check (buildTransitive/missing-link-tools.sh).
+        var missing = new[] { "clang", "ld.lld" }.Where(tool => !host.HasTool(tool)).ToList();
+        // objcopy splits the debug symbols out; GNU objcopy reads only this machine's processor.
+        if (!host.HasTool("llvm-objcopy") && (cross || !host.HasTool("objcopy")))
+        {
+            missing.Add("llvm-objcopy");
+        }
+
+        // The old glibc's Debian packages hold their files in data.tar.xz, which tar unpacks by running xz.
+        if (!host.HasTool("xz"))
+        {
+            missing.Add("xz");
+        }
+
+        var tools = missing.Count == 0 ? null
+            : new MissingTool($"{string.Join(", ", missing)} (to link the file against an old glibc, so it runs on older servers too)",
+                "sudo apt-get install clang lld llvm xz-utils (Fedora: sudo dnf install clang lld llvm xz)");
+        return new PublishPlan(PublishMode.Native, cross ? $"cross-compiling NativeAOT for {target.Rid} with clang" : null, NativeProperties, tools);
     }
 
     private static PublishPlan LinuxCrossCompile(RuntimeTarget target, HostMachine host)

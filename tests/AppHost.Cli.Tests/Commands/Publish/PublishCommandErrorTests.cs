@@ -54,13 +54,13 @@ public sealed class PublishCommandErrorTests : IDisposable
             return;
         }
 
-        // A PATH holding dotnet alone: no clang, no lld.
+        // A PATH holding dotnet alone: no clang, lld, objcopy or xz.
         string bin = Directory.CreateDirectory(Path.Combine(_directory.Path, "bin")).FullName;
         File.CreateSymbolicLink(Path.Combine(bin, "dotnet"), ResolveDotnet());
         var run = await CommandRun.RunAsync(CommandRun.DotnetHost(), ["exec", Path.Combine(AppContext.BaseDirectory, "apphost.dll"), "publish", "--rid", "linux-x64"],
             _directory.Path, TimeSpan.FromMinutes(1), new Dictionary<string, string> { ["PATH"] = bin });
 
-        run.AssertOneLineError(3, "needs clang and lld", "sudo apt-get install clang lld llvm");
+        run.AssertOneLineError(3, "needs clang, ld.lld, llvm-objcopy, xz (", "sudo apt-get install clang lld llvm xz-utils");
     }
 
     public void Dispose() => _directory.Dispose();

@@ -8,17 +8,17 @@ public sealed class PublishPlannerTests
 {
     private static readonly string[] LinuxGcc = ["gcc", "objcopy"];
     private static readonly string[] LinuxClang = ["clang", "llvm-objcopy"];
-    private static readonly string[] LinuxClangLld = ["clang", "ld.lld", "llvm-objcopy"];
+    private static readonly string[] LinuxClangLld = ["clang", "ld.lld", "llvm-objcopy", "xz"];
     private static readonly string[] ArmCross = ["clang", "llvm-objcopy", "arm-linux-gnueabihf-ld"];
 
     [Theory]
     // Same system and processor: native.
-    [InlineData("linux-x64", TargetOs.Linux, Architecture.X64, "clang ld.lld llvm-objcopy", PublishMode.Native)]
-    [InlineData("linux-x64", TargetOs.Linux, Architecture.X64, "clang ld.lld objcopy", PublishMode.Native)]
-    [InlineData("linux-arm64", TargetOs.Linux, Architecture.Arm64, "clang ld.lld objcopy", PublishMode.Native)]
+    [InlineData("linux-x64", TargetOs.Linux, Architecture.X64, "clang ld.lld llvm-objcopy xz", PublishMode.Native)]
+    [InlineData("linux-x64", TargetOs.Linux, Architecture.X64, "clang ld.lld objcopy xz", PublishMode.Native)]
+    [InlineData("linux-arm64", TargetOs.Linux, Architecture.Arm64, "clang ld.lld objcopy xz", PublishMode.Native)]
     // The other processor of the two Linux ones the old-glibc link covers: native, by clang's target triple.
-    [InlineData("linux-arm64", TargetOs.Linux, Architecture.X64, "clang ld.lld llvm-objcopy", PublishMode.Native)]
-    [InlineData("linux-x64", TargetOs.Linux, Architecture.Arm64, "clang ld.lld llvm-objcopy", PublishMode.Native)]
+    [InlineData("linux-arm64", TargetOs.Linux, Architecture.X64, "clang ld.lld llvm-objcopy xz", PublishMode.Native)]
+    [InlineData("linux-x64", TargetOs.Linux, Architecture.Arm64, "clang ld.lld llvm-objcopy xz", PublishMode.Native)]
     [InlineData("osx-arm64", TargetOs.MacOS, Architecture.Arm64, "", PublishMode.Native)]
     [InlineData("win-x64", TargetOs.Windows, Architecture.X64, "", PublishMode.Native)]
     [InlineData("linux-musl-x64", TargetOs.LinuxMusl, Architecture.X64, "gcc objcopy", PublishMode.Native)]
@@ -51,19 +51,21 @@ public sealed class PublishPlannerTests
 
     [Theory]
     // gcc cannot link against another glibc (it ignores the sysroot), so clang and lld are needed even with gcc here.
-    [InlineData("linux-x64", "gcc objcopy", "clang and lld", "sudo apt-get install clang lld llvm")]
-    [InlineData("linux-x64", "clang llvm-objcopy", "clang and lld", "sudo apt-get install clang lld llvm")]
-    [InlineData("linux-arm64", "gcc objcopy", "clang and lld", "sudo apt-get install clang lld llvm")]
+    [InlineData("linux-x64", "gcc objcopy xz", "clang, ld.lld (")]
+    [InlineData("linux-x64", "clang llvm-objcopy xz", "ld.lld (")]
+    [InlineData("linux-arm64", "gcc objcopy", "clang, ld.lld, llvm-objcopy, xz (")]
     // GNU objcopy reads only this machine's processor: a cross build needs llvm-objcopy.
-    [InlineData("linux-arm64", "clang ld.lld objcopy", "llvm-objcopy", "sudo apt-get install llvm")]
-    public void PortableLinuxNamesTheMissingToolWithItsPackage(string rid, string tools, string what, string install)
+    [InlineData("linux-arm64", "clang ld.lld objcopy xz", "llvm-objcopy (")]
+    // The sysroot's Debian packages are xz-compressed: a slim image without xz-utils is named before the build.
+    [InlineData("linux-x64", "clang ld.lld llvm-objcopy", "xz (")]
+    public void PortableLinuxNamesEveryMissingToolAndTheOneAptLine(string rid, string tools, string what)
     {
         var plan = PublishPlanner.Decide(RuntimeTarget.Parse(rid), Host(TargetOs.Linux, Architecture.X64, tools.Split(' ')));
 
         Assert.Equal(PublishMode.Native, plan.Mode);
         Assert.NotNull(plan.Missing);
         Assert.StartsWith(what, plan.Missing.What, StringComparison.Ordinal);
-        Assert.StartsWith(install, plan.Missing.Install, StringComparison.Ordinal);
+        Assert.StartsWith("sudo apt-get install clang lld llvm xz-utils (", plan.Missing.Install, StringComparison.Ordinal);
     }
 
     [Fact]
