@@ -32,7 +32,7 @@ internal sealed class StandardOptions
         _app = app;
         _port = EnvironmentOption.Create(app, OptionNames.Port, "TCP port to listen on.", defaults.Port, ValueSyntax.Port);
         _host = EnvironmentOption.Create(app, OptionNames.Host, "Address to listen on. Default: every interface, IPv4 and IPv6.", defaults.Host, ValueSyntax.Address);
-        _httpPort = EnvironmentOption.Create(app, OptionNames.HttpPort, "Plain HTTP port that redirects every request to HTTPS (308) and answers ACME HTTP-01 challenges; 0 picks a free one. Needs --cert or --acme-domain.", defaults.HttpPort, ValueSyntax.RedirectPort);
+        _httpPort = EnvironmentOption.Create(app, OptionNames.HttpPort, "Plain HTTP port that redirects every request to HTTPS (308) and answers ACME HTTP-01 challenges; 0 picks a free one. Needs --cert or --acme-domain.", defaults.HttpPort, ValueSyntax.OptionalPort);
         _hostNames = EnvironmentOption.CreateList(app, OptionNames.HostName, "Host name requests must be addressed to (repeatable); others get 400. Default: any.", ValueSyntax.HostName);
         _cert = EnvironmentOption.Create(app, OptionNames.Cert, "HTTPS certificate: a .pfx/.p12 file, or a PEM file with its chain plus --key.", null, ValueSyntax.FilePath);
         _key = EnvironmentOption.Create(app, OptionNames.Key, "Private key (PEM) of a PEM certificate.", null, ValueSyntax.FilePath);

@@ -34,7 +34,7 @@ internal static class ValueSyntax
         (string text, out int port) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= IPEndPoint.MaxPort);
 
     // The same, for a listener that may be left out (null).
-    public static readonly ValueSyntax<int?> RedirectPort = Optional(Port);
+    public static readonly ValueSyntax<int?> OptionalPort = Optional(Port);
 
     public static readonly ValueSyntax<IPAddress?> Address = new(
         "address",

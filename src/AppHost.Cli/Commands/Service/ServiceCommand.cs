@@ -20,9 +20,9 @@ internal static class ServiceCommand
             Required = true,
         };
         var port = CheckedOption.Create(OptionNames.Port, "Port the server answers on. Default: 443; 80 without --cert or --acme-domain (plain HTTP).",
-            ValueSyntax.RedirectPort);
+            ValueSyntax.OptionalPort);
         var httpPort = CheckedOption.Create(OptionNames.HttpPort, "Plain HTTP port redirecting to HTTPS (308) and answering ACME HTTP-01; 0 for none. Default: 80 with --cert or --acme-domain, none without.",
-            ValueSyntax.RedirectPort);
+            ValueSyntax.OptionalPort);
         var cert = CheckedOption.Create(OptionNames.Cert, "Absolute path on the server of the HTTPS certificate: a .pfx, or a PEM file with --key.", ValueSyntax.FilePath);
         var key = CheckedOption.Create(OptionNames.Key, "Absolute path on the server of the PEM private key of a PEM certificate.", ValueSyntax.FilePath);
         var user = new Option<string?>("--user")
