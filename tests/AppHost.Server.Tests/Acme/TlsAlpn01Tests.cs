@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
@@ -187,35 +186,12 @@ public sealed class TlsAlpn01Tests(TlsAlpn01Tests.Server server) : IClassFixture
     /// <summary>Runs <c>openssl s_client</c> with stdin <paramref name="input"/> and waits for it to end: its output and errors together.</summary>
     private static async Task<string> OpensslAsync(int port, string serverName, string alpn, string version, string input)
     {
-        var start = new ProcessStartInfo("openssl")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // -ign_eof: keep reading after stdin ends, so a server that answered HTTP would be seen (or time the test out).
-        foreach (string argument in (string[])["s_client", "-connect", $"127.0.0.1:{port}", "-servername", serverName, "-alpn", alpn, version, "-ign_eof"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw new TimeoutException($"openssl s_client did not end within 20 s; the server kept the connection open:\n{await output}");
-        }
-
-        return await output + await errors;
+        // -ign_eof: keep reading after stdin ends, so a server that answered HTTP would be seen (or time the test out:
+        // a server that keeps the connection open keeps openssl running).
+        using var stdin = new MemoryStream(Encoding.ASCII.GetBytes(input));
+        var run = await CommandRun.RunAsync(["openssl", "s_client", "-connect", $"127.0.0.1:{port}", "-servername", serverName, "-alpn", alpn, version, "-ign_eof"],
+            timeout: TimeSpan.FromSeconds(20), input: stdin);
+        return run.Output + run.Errors;
     }
 
     /// <summary>Writes every buffer one byte at a time, so the ClientHello reaches the server in pieces.</summary>
