@@ -36,8 +36,8 @@ public sealed class TlsConnection : IAsyncDisposable
     /// <param name="versions">The TLS versions offered; the system's choice unless said.</param>
     /// <param name="wrap">Wraps the socket's stream under TLS, to shape how the bytes travel.</param>
     /// <param name="root">
-    /// When given, the server's certificate must verify against this root alone (and the name match);
-    /// otherwise any certificate is accepted, so the test can inspect it.
+    /// When given, the server's certificate must verify against this root alone, through the intermediates
+    /// the server sends, and hold the name; otherwise any certificate is accepted, so the test can inspect it.
     /// </param>
     public static async Task<TlsConnection> ConnectAsync(int port, string serverName = "localhost", List<SslApplicationProtocol>? protocols = null,
         SslProtocols versions = SslProtocols.None, Func<Stream, Stream>? wrap = null, X509Certificate2? root = null)
@@ -79,6 +79,8 @@ public sealed class TlsConnection : IAsyncDisposable
                 CustomTrustStore = { root },
                 // Test roots have no OCSP responder or CRL to ask.
                 RevocationMode = X509RevocationMode.NoCheck,
+                // Nothing fetched: a server must send its intermediates, as browsers may not fetch them either.
+                DisableCertificateDownloads = true,
             },
             RemoteCertificateValidationCallback = root is null ? (_, _, _, _) => true : null,
         };
