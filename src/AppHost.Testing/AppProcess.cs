@@ -142,12 +142,12 @@ public sealed class AppProcess : IAsyncDisposable
     {
         int number = signal switch
         {
-            PosixSignal.SIGTERM => 15,
-            PosixSignal.SIGINT => 2,
-            PosixSignal.SIGHUP => 1,
+            PosixSignal.SIGTERM => Signals.Terminate,
+            PosixSignal.SIGINT => Signals.Interrupt,
+            PosixSignal.SIGHUP => Signals.Hangup,
             _ => throw new ArgumentOutOfRangeException(nameof(signal)),
         };
-        if (Kill(_process.Id, number) != 0)
+        if (!Signals.Send(_process.Id, number))
         {
             throw new InvalidOperationException($"kill({_process.Id}, {number}) failed: errno {Marshal.GetLastPInvokeError()}");
         }
@@ -227,7 +227,4 @@ public sealed class AppProcess : IAsyncDisposable
 
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

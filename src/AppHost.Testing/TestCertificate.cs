@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -18,15 +17,8 @@ public sealed class TestCertificate : IDisposable
     {
         var now = DateTimeOffset.UtcNow;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        // Server authentication (id-kp-serverAuth), as clients expect of a server's certificate.
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
         // Valid since yesterday, so a clock a little behind does not refuse it.
-        Certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddDays(30));
+        Certificate = SelfSigned.Create(key, ["localhost", "127.0.0.1"], now.AddDays(-1), now.AddDays(30));
         Pfx = Path.Combine(_directory, "test.pfx");
         File.WriteAllBytes(Pfx, Certificate.Export(X509ContentType.Pkcs12));
     }

@@ -1,5 +1,3 @@
-using AppHost.Cli.Tests.Infrastructure;
-
 namespace AppHost.Cli.Tests.CommandLine;
 
 /// <summary>Every verb explains itself with --help; the tool names its version; a wrong verb is one line.</summary>
@@ -12,7 +10,7 @@ public sealed class HelpTests
     [InlineData("service", "--binary")]
     public async Task EveryVerbHasHelp(string verb, string option)
     {
-        var run = (await CommandRun.AppHostAsync(AppContext.BaseDirectory, verb, "--help")).AssertSucceeded();
+        var run = (await AppHostTool.RunAsync(AppContext.BaseDirectory, verb, "--help")).AssertSucceeded();
 
         Assert.Contains(run.StandardOutput, l => l.Contains(option, StringComparison.Ordinal));
     }
@@ -20,7 +18,7 @@ public sealed class HelpTests
     [Fact]
     public async Task ToolHelpListsTheVerbs()
     {
-        var run = (await CommandRun.AppHostAsync(AppContext.BaseDirectory, "--help")).AssertSucceeded();
+        var run = (await AppHostTool.RunAsync(AppContext.BaseDirectory, "--help")).AssertSucceeded();
 
         foreach (string verb in new[] { "new", "publish", "cert", "service" })
         {
@@ -31,7 +29,7 @@ public sealed class HelpTests
     [Fact]
     public async Task UnknownVerbIsOneLine()
     {
-        var run = await CommandRun.AppHostAsync(AppContext.BaseDirectory, "deploy");
+        var run = await AppHostTool.RunAsync(AppContext.BaseDirectory, "deploy");
 
         run.AssertOneLineError(2, "deploy", "apphost --help");
     }

@@ -26,8 +26,8 @@ public sealed class ShippingTests : IDisposable
         string artifacts = Path.Combine(_directory.Path, "artifacts");
         // ArtifactsPath gives the script's builds bin/ and obj/ folders of their own: the server's
         // tests build AppHost.Server at the same time, and two builds must not share obj/.
-        (await CommandRun.RunAsync("bash", [Path.Combine(RepositoryRoot.Path, "publish.sh")], RepositoryRoot.Path, Timeout,
-            new Dictionary<string, string> { ["ARTIFACTS_DIR"] = artifacts, ["ArtifactsPath"] = Path.Combine(_directory.Path, "build") })).AssertSucceeded();
+        (await CommandRun.RunAsync(["bash", Path.Combine(RepositoryRoot.Path, "publish.sh")], RepositoryRoot.Path, Timeout,
+            environment: new Dictionary<string, string> { ["ARTIFACTS_DIR"] = artifacts, ["ArtifactsPath"] = Path.Combine(_directory.Path, "build") })).AssertSucceeded();
 
         string packages = Path.Combine(artifacts, "packages");
         Assert.Single(Directory.GetFiles(packages, "AppHost.Templates.*.nupkg"));
@@ -47,15 +47,15 @@ public sealed class ShippingTests : IDisposable
         }
 
         string native = Path.Combine(artifacts, "publish", RuntimeInformation.RuntimeIdentifier, "apphost");
-        var version = (await CommandRun.RunAsync(native, ["--version"], _directory.Path, Timeout)).AssertSucceeded();
+        var version = (await CommandRun.RunAsync([native, "--version"], _directory.Path, Timeout)).AssertSucceeded();
         Assert.StartsWith("0.1.0", Assert.Single(version.StandardOutput));
-        (await CommandRun.RunAsync(native, ["new", "Native"], _directory.Path, Timeout)).AssertSucceeded();
+        (await CommandRun.RunAsync([native, "new", "Native"], _directory.Path, Timeout)).AssertSucceeded();
         Assert.True(File.Exists(Path.Combine(_directory.Path, "native/src/Native/Native.csproj")));
 
         string tools = Path.Combine(_directory.Path, "tools");
-        (await CommandRun.RunAsync(CommandRun.DotnetHost(), ["tool", "install", "apphost", "--tool-path", tools, "--add-source", packages], _directory.Path, Timeout))
+        (await CommandRun.RunAsync([CommandRun.DotnetHost(), "tool", "install", "apphost", "--tool-path", tools, "--add-source", packages], _directory.Path, Timeout))
             .AssertSucceeded();
-        var installed = (await CommandRun.RunAsync(Path.Combine(tools, "apphost"), ["cert", "-o", "tool.pfx"], _directory.Path, Timeout)).AssertSucceeded();
+        var installed = (await CommandRun.RunAsync([Path.Combine(tools, "apphost"), "cert", "-o", "tool.pfx"], _directory.Path, Timeout)).AssertSucceeded();
         Assert.Matches("^[0-9A-F]{64}$", Assert.Single(installed.StandardOutput));
     }
 

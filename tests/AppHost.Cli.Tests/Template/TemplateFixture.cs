@@ -30,13 +30,13 @@ public sealed class TemplateFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // dotnet test built them already; packing that build (--no-build) leaves the binaries in place.
-        (await CommandRun.RunAsync("bash", [Path.Combine(RepositoryRoot.Path, "build/local-packages.sh"), _work.Path, "--no-build"], _work.Path, StepTimeout))
+        (await CommandRun.RunAsync(["bash", Path.Combine(RepositoryRoot.Path, "build/local-packages.sh"), _work.Path, "--no-build"], _work.Path, StepTimeout))
             .AssertSucceeded();
         await DotnetAsync(RepositoryRoot.Path, "pack", Path.Combine(RepositoryRoot.Path, "src/Templates/AppHost.Templates.csproj"), "-c", "Release", "-o", Packages);
         string package = Directory.GetFiles(Packages, "AppHost.Templates.*.nupkg").Single();
         await DotnetAsync(_work.Path, "new", "install", package, "--debug:custom-hive", Hive);
         await DotnetAsync(_work.Path, "new", "apphost", "-n", "Shop", "-o", FromTemplate, "--debug:custom-hive", Hive);
-        (await CommandRun.AppHostAsync(_work.Path, "new", "Shop", "-o", FromTool)).AssertSucceeded();
+        (await AppHostTool.RunAsync(_work.Path, "new", "Shop", "-o", FromTool)).AssertSucceeded();
         // Taken now, before the tests build and publish in these folders.
         TemplateFiles = SolutionSnapshot.Take(FromTemplate);
         ToolFiles = SolutionSnapshot.Take(FromTool);
@@ -55,5 +55,5 @@ public sealed class TemplateFixture : IAsyncLifetime
     }
 
     public static async Task<CommandRun> DotnetAsync(string directory, params string[] args) =>
-        (await CommandRun.RunAsync(CommandRun.DotnetHost(), args, directory, StepTimeout)).AssertSucceeded();
+        (await CommandRun.RunAsync([CommandRun.DotnetHost(), .. args], directory, StepTimeout)).AssertSucceeded();
 }

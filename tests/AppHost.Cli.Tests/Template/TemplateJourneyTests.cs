@@ -107,9 +107,9 @@ public sealed partial class TemplateJourneyTests(TemplateFixture template) : ICl
 
         // No --rid, as a new user types it: the file is for this machine, and the tool says so.
         string rid = RuntimeInformation.RuntimeIdentifier;
-        var publish = (await CommandRun.AppHostAsync(template.FromTemplate, "publish")).AssertSucceeded();
+        var publish = (await AppHostTool.RunAsync(template.FromTemplate, "publish")).AssertSucceeded();
         Assert.Contains(publish.StandardError.Concat(publish.StandardOutput), l => l.Contains($"for {rid}, this machine's own", StringComparison.Ordinal));
-        string fingerprint = (await CommandRun.AppHostAsync(template.FromTemplate, "cert", "-o", "dev.pfx", "--force")).AssertSucceeded().StandardOutput.Single();
+        string fingerprint = (await AppHostTool.RunAsync(template.FromTemplate, "cert", "-o", "dev.pfx", "--force")).AssertSucceeded().StandardOutput.Single();
 
         string file = Path.Combine(template.FromTemplate, "artifacts/publish", rid, OperatingSystem.IsWindows() ? "shop.exe" : "shop");
         Assert.Contains($"path    {file}", publish.StandardOutput);
@@ -152,11 +152,11 @@ public sealed partial class TemplateJourneyTests(TemplateFixture template) : ICl
     [Fact]
     public async Task BuildFailureShowsTheCompilerErrorsOnly()
     {
-        (await CommandRun.AppHostAsync(template.Work, "new", "Broken")).AssertSucceeded();
+        (await AppHostTool.RunAsync(template.Work, "new", "Broken")).AssertSucceeded();
         string program = Path.Combine(template.Work, "broken/src/Broken/Program.cs");
         File.AppendAllText(program, "\nthis is not C#\n");
 
-        var run = await CommandRun.AppHostAsync(Path.Combine(template.Work, "broken"), "publish", "--rid", RuntimeInformation.RuntimeIdentifier);
+        var run = await AppHostTool.RunAsync(Path.Combine(template.Work, "broken"), "publish", "--rid", RuntimeInformation.RuntimeIdentifier);
 
         Assert.Equal(4, run.ExitCode);
         string[] errors = [.. run.StandardError.SkipWhile(l => !l.StartsWith("error: ", StringComparison.Ordinal))];

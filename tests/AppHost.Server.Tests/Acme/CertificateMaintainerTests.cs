@@ -71,8 +71,7 @@ public sealed class CertificateMaintainerTests
         var store = new CertificateStore(StateFolder.Create(StoreFolder(state.Path, pebble)));
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var now = DateTimeOffset.UtcNow;
-        using var old = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=renew.example.com", key, HashAlgorithmName.SHA256)
-            .CreateSelfSigned(now.AddDays(-7), now.AddDays(-1));
+        using var old = SelfSigned.Create(key, ["renew.example.com"], now.AddDays(-7), now.AddDays(-1));
         store.Save(new IssuedCertificate("renew.example.com",
             expired ? old.ExportCertificatePem() : "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
             key.ExportPkcs8PrivateKeyPem(), ChallengeType: null));

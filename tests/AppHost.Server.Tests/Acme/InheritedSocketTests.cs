@@ -34,9 +34,9 @@ public sealed class InheritedSocketTests
         using var systemd = new ServiceManager([new InheritedSocket(descriptor, "https")], notifier: null);
         await using var app = await InProcessServer.StartAsync(tls, serviceManager: systemd, port: port);
 
-        await using var validator = await AcmeTlsClient.ConnectAsync(port, "acme.test", [new SslApplicationProtocol("acme-tls/1")]);
+        await using var validator = await TlsConnection.ConnectAsync(port, "acme.test", [new SslApplicationProtocol("acme-tls/1")]);
         TlsAlpn01Tests.AssertChallengeCertificate(validator.Certificate, "acme.test", KeyAuthorization);
-        await using var browser = await AcmeTlsClient.ConnectAsync(port, "acme.test", [SslApplicationProtocol.Http2]);
+        await using var browser = await TlsConnection.ConnectAsync(port, "acme.test", [SslApplicationProtocol.Http2]);
         Assert.Equal(certificates.Certificate.Thumbprint, browser.Certificate.Thumbprint);
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
@@ -30,7 +29,7 @@ public sealed class TlsAlpn01Tests(TlsAlpn01Tests.Server server) : IClassFixture
     [InlineData(SslProtocols.Tls13)]
     public async Task ValidatorGetsTheChallengeCertificateAndAcmeTls1(SslProtocols version)
     {
-        await using var client = await AcmeTlsClient.ConnectAsync(server.App.Port, "acme.test", [AcmeTls1], version);
+        await using var client = await TlsConnection.ConnectAsync(server.App.Port, "acme.test", [AcmeTls1], version);
 
         Assert.Equal(AcmeTls1, client.Tls.NegotiatedApplicationProtocol);
         AssertChallengeCertificate(client.Certificate, "acme.test", KeyAuthorization);
@@ -39,7 +38,7 @@ public sealed class TlsAlpn01Tests(TlsAlpn01Tests.Server server) : IClassFixture
     [Fact]
     public async Task ValidatorConnectionEndsWithoutHttp()
     {
-        await using var client = await AcmeTlsClient.ConnectAsync(server.App.Port, "acme.test", [AcmeTls1]);
+        await using var client = await TlsConnection.ConnectAsync(server.App.Port, "acme.test", [AcmeTls1]);
 
         // Kestrel would answer this as HTTP/1.1 (308 or "site") if the connection reached HTTP.
         Assert.Equal(0, await ReadAfterRequestAsync(client.Tls));
@@ -61,7 +60,7 @@ public sealed class TlsAlpn01Tests(TlsAlpn01Tests.Server server) : IClassFixture
     [Fact]
     public async Task ClientOfferingAcmeTlsAmongOthersGetsTheSiteOverH2()
     {
-        await using var client = await AcmeTlsClient.ConnectAsync(server.App.Port, "acme.test", [SslApplicationProtocol.Http2, AcmeTls1]);
+        await using var client = await TlsConnection.ConnectAsync(server.App.Port, "acme.test", [SslApplicationProtocol.Http2, AcmeTls1]);
 
         Assert.Equal(SslApplicationProtocol.Http2, client.Tls.NegotiatedApplicationProtocol);
         Assert.Equal(server.Certificates.Certificate.Thumbprint, client.Certificate.Thumbprint);
@@ -83,7 +82,7 @@ public sealed class TlsAlpn01Tests(TlsAlpn01Tests.Server server) : IClassFixture
     [Fact]
     public async Task ClientHelloArrivingInPiecesIsStillRead()
     {
-        await using var client = await AcmeTlsClient.ConnectAsync(server.App.Port, "acme.test", [AcmeTls1], wrap: stream => new TrickleStream(stream));
+        await using var client = await TlsConnection.ConnectAsync(server.App.Port, "acme.test", [AcmeTls1], wrap: stream => new TrickleStream(stream));
 
         Assert.Equal(AcmeTls1, client.Tls.NegotiatedApplicationProtocol);
         AssertChallengeCertificate(client.Certificate, "acme.test", KeyAuthorization);
@@ -120,7 +119,7 @@ public sealed class TlsAlpn01Tests(TlsAlpn01Tests.Server server) : IClassFixture
     {
         // Only acme-tls/1, but nothing pending for localhost: the site's options offer h2 and
         // http/1.1 only, so the server ends the handshake with no_application_protocol.
-        await Assert.ThrowsAsync<AuthenticationException>(() => AcmeTlsClient.ConnectAsync(server.App.Port, "localhost", [AcmeTls1]));
+        await Assert.ThrowsAsync<AuthenticationException>(() => TlsConnection.ConnectAsync(server.App.Port, "localhost", [AcmeTls1]));
     }
 
     [Fact]
@@ -131,7 +130,7 @@ public sealed class TlsAlpn01Tests(TlsAlpn01Tests.Server server) : IClassFixture
         using var tls = ServerTls.Automatic(_ => site, new PendingChallenges());
         await using var app = await InProcessServer.StartAsync(tls);
 
-        await Assert.ThrowsAsync<AuthenticationException>(() => AcmeTlsClient.ConnectAsync(app.Port, "acme.test", [AcmeTls1]));
+        await Assert.ThrowsAsync<AuthenticationException>(() => TlsConnection.ConnectAsync(app.Port, "acme.test", [AcmeTls1]));
         string output = await OpensslAsync(app.Port, "acme.test", "acme-tls/1", "-tls1_3", input: "");
         Assert.Contains("no application protocol", output, StringComparison.Ordinal);
         Assert.DoesNotContain("BEGIN CERTIFICATE", output, StringComparison.Ordinal);
@@ -140,10 +139,10 @@ public sealed class TlsAlpn01Tests(TlsAlpn01Tests.Server server) : IClassFixture
     [Fact]
     public async Task NameWithoutACertificateIsRefusedCleanlyWhileItsChallengeWorks()
     {
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => AcmeTlsClient.ConnectAsync(server.App.Port, "new.test", [SslApplicationProtocol.Http2]));
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => TlsConnection.ConnectAsync(server.App.Port, "new.test", [SslApplicationProtocol.Http2]));
         Assert.True(refused is AuthenticationException or IOException, refused.ToString());
 
-        await using var validator = await AcmeTlsClient.ConnectAsync(server.App.Port, "new.test", [AcmeTls1]);
+        await using var validator = await TlsConnection.ConnectAsync(server.App.Port, "new.test", [AcmeTls1]);
         AssertChallengeCertificate(validator.Certificate, "new.test", NewNameKeyAuthorization);
 
         // Kestrel logs the refusal at Debug, with our reason, and nothing at Warning or above.
@@ -187,35 +186,12 @@ public sealed class TlsAlpn01Tests(TlsAlpn01Tests.Server server) : IClassFixture
     /// <summary>Runs <c>openssl s_client</c> with stdin <paramref name="input"/> and waits for it to end: its output and errors together.</summary>
     private static async Task<string> OpensslAsync(int port, string serverName, string alpn, string version, string input)
     {
-        var start = new ProcessStartInfo("openssl")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        // -ign_eof: keep reading after stdin ends, so a server that answered HTTP would be seen (or time the test out).
-        foreach (string argument in (string[])["s_client", "-connect", $"127.0.0.1:{port}", "-servername", serverName, "-alpn", alpn, version, "-ign_eof"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill();
-            throw new TimeoutException($"openssl s_client did not end within 20 s; the server kept the connection open:\n{await output}");
-        }
-
-        return await output + await errors;
+        // -ign_eof: keep reading after stdin ends, so a server that answered HTTP would be seen (or time the test out:
+        // a server that keeps the connection open keeps openssl running).
+        using var stdin = new MemoryStream(Encoding.ASCII.GetBytes(input));
+        var run = await CommandRun.RunAsync(["openssl", "s_client", "-connect", $"127.0.0.1:{port}", "-servername", serverName, "-alpn", alpn, version, "-ign_eof"],
+            timeout: TimeSpan.FromSeconds(20), input: stdin);
+        return run.Output + run.Errors;
     }
 
     /// <summary>Writes every buffer one byte at a time, so the ClientHello reaches the server in pieces.</summary>

@@ -1,8 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Security;
-using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
 using AppHost.Server.Tests.Infrastructure;
 
 namespace AppHost.Server.Tests.Certificates;
@@ -51,32 +47,12 @@ public sealed class CertificateTests(CertificatesFixture certificates) : IClassF
     public async Task PemBundleSendsItsIntermediateToClients()
     {
         await using var app = await SampleApp.StartAsync("--cert", _files.ChainPem, "--key", _files.ChainKeyPem);
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, app.Address.Port);
-        await using var tls = new SslStream(tcp.GetStream());
-        SslPolicyErrors? errors = null;
 
         // The client trusts the root alone and may fetch nothing: it can only verify the leaf
-        // through the intermediate the server sends.
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "localhost",
-            CertificateChainPolicy = new X509ChainPolicy
-            {
-                TrustMode = X509ChainTrustMode.CustomRootTrust,
-                CustomTrustStore = { _files.ChainRoot },
-                RevocationMode = X509RevocationMode.NoCheck,
-                DisableCertificateDownloads = true,
-            },
-            RemoteCertificateValidationCallback = (_, _, _, policyErrors) =>
-            {
-                errors = policyErrors;
-                return true;
-            },
-        });
+        // through the intermediate the server sends (the handshake throws otherwise).
+        await using var connection = await TlsConnection.ConnectAsync(app.Address.Port, root: _files.ChainRoot);
 
-        Assert.Equal(SslPolicyErrors.None, errors);
-        Assert.Equal(_files.ChainLeaf.Thumbprint, tls.RemoteCertificate?.GetCertHashString());
+        Assert.Equal(_files.ChainLeaf.Thumbprint, connection.Certificate.GetCertHashString());
     }
 
     [Fact]

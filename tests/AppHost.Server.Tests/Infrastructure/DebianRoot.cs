@@ -35,15 +35,15 @@ public static class DebianRoot
         string making = $"{root}.making-{Environment.ProcessId}";
         try
         {
-            await HostCommand.RunAsync(["debootstrap", "--variant=minbase", $"--include={packages}", release, making, "http://deb.debian.org/debian"],
-                check: true, input: null, timeout: DebootstrapTimeout);
+            (await CommandRun.RunAsync(["debootstrap", "--variant=minbase", $"--include={packages}", release, making, "http://deb.debian.org/debian"],
+                timeout: DebootstrapTimeout)).AssertSucceeded();
             Directory.Move(making, root);
         }
         finally
         {
             if (Directory.Exists(making))
             {
-                await HostCommand.RunAsync(["rm", "-rf", "--one-file-system", making], check: false, input: null);
+                await CommandRun.RunAsync(["rm", "-rf", "--one-file-system", making]);
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace AppHost.Server.Tests.Infrastructure;
@@ -73,40 +72,17 @@ public sealed class NativeAppFixture : IAsyncLifetime
         // AppHost.Server at the same time (the journey packs it), and two builds must not share obj/.
         // Every publish of this fixture shares them, so a second one reuses what it can.
         string build = Path.Combine(Artifacts, "build");
-        var info = OperatingSystem.IsWindows()
-            ? new ProcessStartInfo("pwsh") { ArgumentList = { "-NoProfile", "-File", Path.Combine(root, "publish.ps1"), rid, "--artifacts-path", build } }
-            : new ProcessStartInfo("bash") { ArgumentList = { Path.Combine(root, "publish.sh"), rid, "--artifacts-path", build } };
-        foreach (string property in properties)
-        {
-            info.ArgumentList.Add(property);
-        }
-
-        info.RedirectStandardOutput = true;
-        info.RedirectStandardError = true;
-        info.Environment["ARTIFACTS_DIR"] = artifacts;
+        string[] script = OperatingSystem.IsWindows()
+            ? ["pwsh", "-NoProfile", "-File", Path.Combine(root, "publish.ps1")]
+            : ["bash", Path.Combine(root, "publish.sh")];
 
         // One publish at a time: they share the build folder.
         await _publishing.WaitAsync();
         try
         {
-            using var publish = Process.Start(info)!;
-            var output = publish.StandardOutput.ReadToEndAsync();
-            var errors = publish.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(PublishTimeout);
-            try
-            {
-                await publish.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                publish.Kill(entireProcessTree: true);
-                throw new TimeoutException($"publish did not finish within {PublishTimeout}");
-            }
-
-            string report = await output;
-            return publish.ExitCode == 0
-                ? report
-                : throw new InvalidOperationException($"publish for {rid} failed with exit code {publish.ExitCode}:\n{report}\n{await errors}");
+            var publish = await CommandRun.RunAsync([.. script, rid, "--artifacts-path", build, .. properties], timeout: PublishTimeout,
+                environment: new Dictionary<string, string> { ["ARTIFACTS_DIR"] = artifacts });
+            return publish.AssertSucceeded().Output;
         }
         finally
         {

@@ -219,13 +219,8 @@ public sealed class PebbleFixture : IAsyncDisposable
     private string WriteHttpsCertificate()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=Pebble test API", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
-        request.CertificateExtensions.Add(names.Build());
         var now = DateTimeOffset.UtcNow;
-        using var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+        using var certificate = SelfSigned.Create(key, ["127.0.0.1", "localhost"], now.AddMinutes(-5), now.AddDays(1));
         string certificatePath = Path.Combine(_folder.Path, "pebble-cert.pem");
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
         File.WriteAllText(Path.Combine(_folder.Path, "pebble-key.pem"), key.ExportPkcs8PrivateKeyPem());

@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Text;
 
 namespace AppHost.Server.Tests.Infrastructure;
@@ -9,31 +7,17 @@ namespace AppHost.Server.Tests.Infrastructure;
 /// <summary>A TLS connection driven by hand, byte by byte, so a test sees exactly what the server sends and when it closes.</summary>
 public sealed class RawHttps : IAsyncDisposable
 {
-    private readonly TcpClient _tcp;
+    private readonly TlsConnection _connection;
 
-    private RawHttps(TcpClient tcp, SslStream tls)
-    {
-        _tcp = tcp;
-        Tls = tls;
-    }
+    private RawHttps(TlsConnection connection) => _connection = connection;
 
-    public SslStream Tls { get; }
+    public SslStream Tls => _connection.Tls;
 
     /// <param name="port">The HTTPS port on 127.0.0.1.</param>
     /// <param name="protocol">The one protocol offered by ALPN: HTTP/1.1 or HTTP/2.</param>
-    public static async Task<RawHttps> ConnectAsync(int port, SslApplicationProtocol protocol)
-    {
-        var tcp = new TcpClient { NoDelay = true };
-        await tcp.ConnectAsync(IPAddress.Loopback, port);
-        var tls = new SslStream(tcp.GetStream());
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "localhost",
-            ApplicationProtocols = [protocol],
-            RemoteCertificateValidationCallback = (_, _, _, _) => true, // which certificate is served is other tests' business
-        });
-        return new RawHttps(tcp, tls);
-    }
+    /// <remarks>Any certificate is accepted: which certificate is served is other tests' business.</remarks>
+    public static async Task<RawHttps> ConnectAsync(int port, SslApplicationProtocol protocol) =>
+        new(await TlsConnection.ConnectAsync(port, protocols: [protocol]));
 
     /// <summary>Sends one HTTP/1.1 GET and reads its whole response (a Content-Length or a chunked body).</summary>
     /// <returns>The status line and the headers, lower-cased names; the body is read and dropped.</returns>
@@ -92,9 +76,5 @@ public sealed class RawHttps : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Tls.DisposeAsync();
-        _tcp.Dispose();
-    }
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

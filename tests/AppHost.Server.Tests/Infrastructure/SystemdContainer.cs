@@ -94,9 +94,12 @@ public sealed class SystemdContainer : IAsyncLifetime
     /// <summary>Runs a command inside the container, in all its namespaces, as root.</summary>
     /// <param name="command">The program and its arguments.</param>
     /// <param name="check">Fail the test on a non-zero exit.</param>
-    /// <param name="input">A host file fed to the command's standard input.</param>
-    public Task<HostCommand.Result> RunAsync(IReadOnlyList<string> command, bool check = true, string? input = null) =>
-        HostCommand.RunAsync([.. Enter, "env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", .. command], check, input);
+    /// <param name="input">Bytes fed to the command's standard input.</param>
+    public async Task<CommandRun> RunAsync(IReadOnlyList<string> command, bool check = true, Stream? input = null)
+    {
+        var run = await CommandRun.RunAsync([.. Enter, "env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", .. command], input: input);
+        return check ? run.AssertSucceeded() : run;
+    }
 
     /// <summary>The prefix that runs a host program in the container's network namespace only: its loopback, the host's files.</summary>
     public IReadOnlyList<string> InNetwork => ["nsenter", "--target", InitPid.ToString(CultureInfo.InvariantCulture), "--net"];
@@ -105,7 +108,8 @@ public sealed class SystemdContainer : IAsyncLifetime
     public async Task CopyInAsync(string hostFile, string containerPath, string mode = "0644", string owner = "root:root")
     {
         string folder = Path.GetDirectoryName(containerPath)!;
-        await RunAsync(["sh", "-c", $"mkdir -p '{folder}' && cat > '{containerPath}' && chmod {mode} '{containerPath}' && chown {owner} '{containerPath}'"], input: hostFile);
+        await using var file = File.OpenRead(hostFile);
+        await RunAsync(["sh", "-c", $"mkdir -p '{folder}' && cat > '{containerPath}' && chmod {mode} '{containerPath}' && chown {owner} '{containerPath}'"], input: file);
     }
 
     public async Task DisposeAsync()

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -12,13 +11,15 @@ public sealed class TestCertificates : IDisposable
 {
     public const string Password = "correct horse battery staple";
 
+    private static readonly string[] Localhost = ["localhost", "127.0.0.1"];
+
     private readonly TempDirectory _directory = new();
 
     public TestCertificates()
     {
         var now = DateTimeOffset.UtcNow;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        Certificate = CreateSelfSigned(key, now.AddDays(-1), now.AddDays(30));
+        Certificate = SelfSigned.Create(key, Localhost, now.AddDays(-1), now.AddDays(30));
 
         Pfx = Write("server.pfx", Certificate.Export(X509ContentType.Pkcs12));
         PfxWithPassword = Write("server-password.pfx", Certificate.Export(X509ContentType.Pkcs12, Password));
@@ -34,10 +35,10 @@ public sealed class TestCertificates : IDisposable
         OtherKeyPem = Write("other.key", otherKey.ExportPkcs8PrivateKeyPem());
         PfxWithoutKey = Write("no-key.pfx", X509CertificateLoader.LoadCertificate(Certificate.RawData).Export(X509ContentType.Pkcs12));
 
-        using var expired = CreateSelfSigned(key, now.AddDays(-30), now.AddDays(-1));
+        using var expired = SelfSigned.Create(key, Localhost, now.AddDays(-30), now.AddDays(-1));
         ExpiredPfx = Write("expired.pfx", expired.Export(X509ContentType.Pkcs12));
         ExpiredNotAfter = expired.NotAfter.ToUniversalTime();
-        using var future = CreateSelfSigned(key, now.AddDays(10), now.AddDays(40));
+        using var future = SelfSigned.Create(key, Localhost, now.AddDays(10), now.AddDays(40));
         NotYetValidPfx = Write("future.pfx", future.Export(X509ContentType.Pkcs12));
         NotYetValidNotBefore = future.NotBefore.ToUniversalTime();
 
@@ -95,7 +96,7 @@ public sealed class TestCertificates : IDisposable
     {
         var now = DateTimeOffset.UtcNow;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var certificate = CreateSelfSigned(key, now.AddDays(-1), now.AddDays(30));
+        using var certificate = SelfSigned.Create(key, Localhost, now.AddDays(-1), now.AddDays(30));
         return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem(), certificate.Thumbprint);
     }
 
@@ -114,31 +115,12 @@ public sealed class TestCertificates : IDisposable
         intermediateRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
         intermediateRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(intermediateRequest.PublicKey, critical: false));
         intermediateRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, includeKeyIdentifier: true, includeIssuerAndSerial: false));
-        using var intermediateWithKey = intermediateRequest.Create(root, now.AddDays(-1), now.AddDays(50), SerialNumber()).CopyWithPrivateKey(intermediateKey);
+        using var intermediateWithKey = intermediateRequest.Create(root, now.AddDays(-1), now.AddDays(50), RandomNumberGenerator.GetBytes(16)).CopyWithPrivateKey(intermediateKey);
         var intermediate = X509CertificateLoader.LoadCertificate(intermediateWithKey.RawData);
 
         using var leafKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var leafRequest = new CertificateRequest("CN=localhost", leafKey, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        leafRequest.CertificateExtensions.Add(names.Build());
-        leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        leafRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(intermediate, includeKeyIdentifier: true, includeIssuerAndSerial: false));
-        var leaf = leafRequest.Create(intermediateWithKey, now.AddDays(-1), now.AddDays(30), SerialNumber());
+        var leaf = SelfSigned.Create(leafKey, ["localhost"], now.AddDays(-1), now.AddDays(30), issuer: intermediateWithKey);
         return (root, intermediate, leaf, leafKey.ExportPkcs8PrivateKeyPem());
-    }
-
-    private static byte[] SerialNumber() => RandomNumberGenerator.GetBytes(16);
-
-    private static X509Certificate2 CreateSelfSigned(ECDsa key, DateTimeOffset notBefore, DateTimeOffset notAfter)
-    {
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], critical: false));
-        return request.CreateSelfSigned(notBefore, notAfter);
     }
 
     private string Write(string name, byte[] content)

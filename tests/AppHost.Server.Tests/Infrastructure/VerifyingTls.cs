@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
 namespace AppHost.Server.Tests.Infrastructure;
@@ -16,12 +17,8 @@ public static class VerifyingTls
     /// <returns>The leaf the server presented.</returns>
     public static async Task<X509Certificate2> HandshakeAsync(int port, string name, X509Certificate2 root)
     {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, port);
-        await using var tls = new SslStream(tcp.GetStream());
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await tls.AuthenticateAsClientAsync(Options(name, root), timeout.Token);
-        return new X509Certificate2(tls.RemoteCertificate!);
+        await using var connection = await TlsConnection.ConnectAsync(port, name, [SslApplicationProtocol.Http2], root: root);
+        return new X509Certificate2(connection.Certificate);
     }
 
     /// <summary>Waits until a handshake for <paramref name="name"/> verifies: its first certificate is issued and served whole.</summary>
@@ -36,7 +33,7 @@ public static class VerifyingTls
                 leaf = await HandshakeAsync(port, name, root);
                 return true;
             }
-            catch (Exception e) when (e is System.Security.Authentication.AuthenticationException or IOException)
+            catch (Exception e) when (e is AuthenticationException or IOException)
             {
                 return false; // no certificate yet: the handshake is refused
             }
@@ -48,7 +45,7 @@ public static class VerifyingTls
     public static HttpClient Http2(int port, string name, X509Certificate2 root) =>
         new(new SocketsHttpHandler
         {
-            SslOptions = Options(name, root),
+            SslOptions = TlsConnection.Options(name, [SslApplicationProtocol.Http2], SslProtocols.None, root),
             // No DNS for the test's names: every connection goes to the server on loopback.
             ConnectCallback = async (_, cancel) =>
             {
@@ -63,17 +60,4 @@ public static class VerifyingTls
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = TimeSpan.FromSeconds(10),
         };
-
-    private static SslClientAuthenticationOptions Options(string name, X509Certificate2 root) => new()
-    {
-        TargetHost = name,
-        ApplicationProtocols = [SslApplicationProtocol.Http2],
-        CertificateChainPolicy = new X509ChainPolicy
-        {
-            TrustMode = X509ChainTrustMode.CustomRootTrust,
-            CustomTrustStore = { root },
-            // Pebble runs no OCSP responder here.
-            RevocationMode = X509RevocationMode.NoCheck,
-        },
-    };
 }

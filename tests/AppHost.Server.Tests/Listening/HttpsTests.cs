@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Security;
-using System.Net.Sockets;
 using System.Security.Authentication;
 using AppHost.Server.Tests.Infrastructure;
 
@@ -12,9 +11,9 @@ public sealed class HttpsTests(HttpsServerFixture server) : IClassFixture<HttpsS
     [Fact]
     public async Task Http2IsNegotiatedByAlpn()
     {
-        await using var tls = await HandshakeAsync([SslApplicationProtocol.Http2, SslApplicationProtocol.Http11]);
+        await using var connection = await HandshakeAsync([SslApplicationProtocol.Http2, SslApplicationProtocol.Http11]);
 
-        Assert.Equal(SslApplicationProtocol.Http2, tls.NegotiatedApplicationProtocol);
+        Assert.Equal(SslApplicationProtocol.Http2, connection.Tls.NegotiatedApplicationProtocol);
     }
 
     [Fact]
@@ -47,13 +46,13 @@ public sealed class HttpsTests(HttpsServerFixture server) : IClassFixture<HttpsS
     [InlineData(SslProtocols.Tls13)]
     public async Task ModernTlsVersionIsAcceptedWithForwardSecrecy(SslProtocols protocol)
     {
-        await using var tls = await HandshakeAsync([SslApplicationProtocol.Http11], protocol);
+        await using var connection = await HandshakeAsync([SslApplicationProtocol.Http11], protocol);
 
-        Assert.Equal(protocol, tls.SslProtocol);
+        Assert.Equal(protocol, connection.Tls.SslProtocol);
         if (protocol == SslProtocols.Tls12)
         {
             // TLS 1.3 suites are all forward secret; for 1.2 only ECDHE key exchange is.
-            Assert.StartsWith("TLS_ECDHE_", tls.NegotiatedCipherSuite.ToString());
+            Assert.StartsWith("TLS_ECDHE_", connection.Tls.NegotiatedCipherSuite.ToString());
         }
     }
 
@@ -96,19 +95,7 @@ public sealed class HttpsTests(HttpsServerFixture server) : IClassFixture<HttpsS
         Assert.Contains(address, started);
     }
 
-    private async Task<SslStream> HandshakeAsync(List<SslApplicationProtocol> protocols, SslProtocols versions = SslProtocols.Tls12 | SslProtocols.Tls13)
-    {
-        var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, server.App.Address.Port);
-        var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false);
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-        {
-            TargetHost = "localhost",
-            ApplicationProtocols = protocols,
-            EnabledSslProtocols = versions,
-            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                certificate?.GetCertHashString() == server.Certificates.Certificate.GetCertHashString(),
-        });
-        return tls;
-    }
+    /// <summary>A handshake that trusts this server's certificate alone, as its clients would.</summary>
+    private Task<TlsConnection> HandshakeAsync(List<SslApplicationProtocol> protocols, SslProtocols versions = SslProtocols.Tls12 | SslProtocols.Tls13) =>
+        TlsConnection.ConnectAsync(server.App.Address.Port, protocols: protocols, versions: versions, root: server.Certificates.Certificate);
 }

@@ -58,7 +58,7 @@ public sealed class PortableGlibcTests(NativeAppFixture native)
         string usual = await native.LinkedAgainstThisMachinesGlibcAsync();
         var launcher = await OldGlibcRoot.LauncherAsync(native.Certificates);
 
-        var run = await HostCommand.RunAsync([.. launcher, usual, "--port", "0", .. OldGlibcRoot.CertificateOptions], check: false);
+        var run = await CommandRun.RunAsync([.. launcher, usual, "--port", "0", .. OldGlibcRoot.CertificateOptions]);
 
         // The control: this machine's glibc (2.36) is newer than Debian 11's, so the loader refuses the file.
         Assert.True(await NewestGlibcNeededAsync(usual) > Ceiling);
@@ -95,7 +95,7 @@ public sealed class PortableGlibcTests(NativeAppFixture native)
     /// <summary>The newest GLIBC_ version among the symbol versions the file needs, read with objdump as the issue asks.</summary>
     private static async Task<Version> NewestGlibcNeededAsync(string file)
     {
-        var dump = await HostCommand.RunAsync(["objdump", "-T", file]);
+        var dump = (await CommandRun.RunAsync(["objdump", "-T", file])).AssertSucceeded();
         return Regex.Matches(dump.Output, @"GLIBC_(\d+\.\d+(?:\.\d+)?)")
             .Select(m => Version.Parse(m.Groups[1].Value)).Max()!;
     }

@@ -199,7 +199,7 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
             "--max-time", "10", "--write-out", "%{http_code} %{http_version}", "--http2", $"https://{domain}:{port}/"];
         try
         {
-            await Poll.UntilAsync(async () => (await HostCommand.RunAsync([.. _container.InNetwork, .. verified], check: false)).Output == "200 2",
+            await Poll.UntilAsync(async () => (await CommandRun.RunAsync([.. _container.InNetwork, .. verified])).Output == "200 2",
                 Deadline, $"a certificate for {domain} that verifies against Pebble's root, over HTTP/2");
         }
         catch (TimeoutException e)
@@ -218,7 +218,7 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
 
         // A restart serves the stored certificate; no second order.
         await _container.RunAsync(["systemctl", "restart", "shopacme.service"]);
-        Assert.Equal("200 2", (await HostCommand.RunAsync([.. _container.InNetwork, .. verified])).Output);
+        Assert.Equal("200 2", (await CommandRun.RunAsync([.. _container.InNetwork, .. verified])).AssertSucceeded().Output);
         Assert.Equal(1, pebble.CountInLog("Added order"));
         await _container.RunAsync(["systemctl", "stop", "shopacme.service", "shopacme.socket", "shopacme-http.socket"]);
     }
@@ -236,7 +236,7 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
     private async Task InstallUnitsAsync(string name, params string[] options)
     {
         using var folder = new TempDirectory();
-        await AppHostTool.RunAsync(["service", name, "--binary", Binary, .. options, "--output", folder.Path]);
+        (await AppHostTool.RunAsync(folder.Path, ["service", name, "--binary", Binary, .. options, "--output", folder.Path])).AssertSucceeded();
         foreach (string unit in Directory.GetFiles(folder.Path))
         {
             await _container.CopyInAsync(unit, $"/etc/systemd/system/{Path.GetFileName(unit)}");
@@ -271,5 +271,5 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
     }
 
     private async Task<string> RunInNetworkAsync(IReadOnlyList<string> command) =>
-        (await HostCommand.RunAsync([.. _container.InNetwork, .. command])).Output;
+        (await CommandRun.RunAsync([.. _container.InNetwork, .. command])).AssertSucceeded().Output;
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using AppHost.Cli.Tests.Infrastructure;
 
 namespace AppHost.Cli.Tests.Commands.Cert;
 
@@ -13,7 +12,7 @@ public sealed class CertCommandTests : IDisposable
     [Fact]
     public async Task DefaultPfxIsForLocalhostAndItsFingerprintIsPrinted()
     {
-        var run = (await CommandRun.AppHostAsync(_directory.Path, "cert")).AssertSucceeded();
+        var run = (await AppHostTool.RunAsync(_directory.Path, "cert")).AssertSucceeded();
 
         using var certificate = X509CertificateLoader.LoadPkcs12FromFile(Path.Combine(_directory.Path, "dev.pfx"), null);
         Assert.True(certificate.HasPrivateKey);
@@ -30,7 +29,7 @@ public sealed class CertCommandTests : IDisposable
     [Fact]
     public async Task PemPairLoadsWithTheRequestedNamesAndDays()
     {
-        (await CommandRun.AppHostAsync(_directory.Path, "cert", "--pem", "-o", "site.pem", "--dns", "shop.test", "--dns", "*.shop.test", "--ip", "10.1.2.3", "--days", "7"))
+        (await AppHostTool.RunAsync(_directory.Path, "cert", "--pem", "-o", "site.pem", "--dns", "shop.test", "--dns", "*.shop.test", "--ip", "10.1.2.3", "--days", "7"))
             .AssertSucceeded();
 
         using var certificate = X509Certificate2.CreateFromPemFile(Path.Combine(_directory.Path, "site.pem"), Path.Combine(_directory.Path, "site.key"));
@@ -46,11 +45,11 @@ public sealed class CertCommandTests : IDisposable
         string path = Path.Combine(_directory.Path, "dev.pfx");
         File.WriteAllText(path, "precious");
 
-        var refused = await CommandRun.AppHostAsync(_directory.Path, "cert");
+        var refused = await AppHostTool.RunAsync(_directory.Path, "cert");
         refused.AssertOneLineError(2, "already exists", "--force");
         Assert.Equal("precious", File.ReadAllText(path));
 
-        (await CommandRun.AppHostAsync(_directory.Path, "cert", "--force")).AssertSucceeded();
+        (await AppHostTool.RunAsync(_directory.Path, "cert", "--force")).AssertSucceeded();
         Assert.NotEqual("precious", File.ReadAllText(path));
     }
 
@@ -60,7 +59,7 @@ public sealed class CertCommandTests : IDisposable
     [InlineData("--days", "0", "expected 1 to 825")]
     public async Task BadValueIsRefusedWithOneLine(string option, string value, string message)
     {
-        var run = await CommandRun.AppHostAsync(_directory.Path, "cert", option, value);
+        var run = await AppHostTool.RunAsync(_directory.Path, "cert", option, value);
 
         run.AssertOneLineError(2, $"{option} '{value}'", message);
         Assert.Empty(Directory.GetFiles(_directory.Path));

@@ -1,5 +1,3 @@
-using AppHost.Cli.Tests.Infrastructure;
-
 namespace AppHost.Cli.Tests.Commands.New;
 
 /// <summary><c>apphost new</c> creates the solution from the template inside the tool, named after the app.</summary>
@@ -10,7 +8,7 @@ public sealed class NewCommandTests : IDisposable
     [Fact]
     public async Task SolutionIsNamedAfterTheApp()
     {
-        var run = (await CommandRun.AppHostAsync(_directory.Path, "new", "Contoso.Shop", "--port", "9000")).AssertSucceeded();
+        var run = (await AppHostTool.RunAsync(_directory.Path, "new", "Contoso.Shop", "--port", "9000")).AssertSucceeded();
 
         string root = Path.Combine(_directory.Path, "contoso.shop");
         Assert.Equal(root, Assert.Single(run.StandardOutput));
@@ -38,7 +36,7 @@ public sealed class NewCommandTests : IDisposable
         Directory.CreateDirectory(root);
         File.WriteAllText(Path.Combine(root, "notes.txt"), "mine");
 
-        var run = await CommandRun.AppHostAsync(_directory.Path, "new", "Shop");
+        var run = await AppHostTool.RunAsync(_directory.Path, "new", "Shop");
 
         run.AssertOneLineError(2, "already exists and is not empty", "-o");
         Assert.Equal(["notes.txt"], Directory.GetFileSystemEntries(root).Select(Path.GetFileName));
@@ -47,7 +45,7 @@ public sealed class NewCommandTests : IDisposable
     [Fact]
     public async Task NameThatCannotBeANamespaceIsRefused()
     {
-        var run = await CommandRun.AppHostAsync(_directory.Path, "new", "my-shop");
+        var run = await AppHostTool.RunAsync(_directory.Path, "new", "my-shop");
 
         run.AssertOneLineError(2, "name 'my-shop'");
         Assert.Empty(Directory.GetFileSystemEntries(_directory.Path));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using AppHost.Cli.Commands.Publish;
 
@@ -10,7 +9,7 @@ public sealed partial class GlibcRequirementTests
     [Theory]
     [InlineData("/bin/ls")]
     [InlineData("/bin/sh")]
-    public void VersionMatchesObjdump(string program)
+    public async Task VersionMatchesObjdump(string program)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -18,7 +17,7 @@ public sealed partial class GlibcRequirementTests
             return;
         }
 
-        Assert.Equal(ObjdumpNewestGlibc(program), GlibcRequirement.Read(program));
+        Assert.Equal(await ObjdumpNewestGlibcAsync(program), GlibcRequirement.Read(program));
     }
 
     [Fact]
@@ -31,11 +30,9 @@ public sealed partial class GlibcRequirementTests
         File.Delete(text);
     }
 
-    private static Version ObjdumpNewestGlibc(string program)
+    private static async Task<Version> ObjdumpNewestGlibcAsync(string program)
     {
-        var objdump = Process.Start(new ProcessStartInfo("objdump", ["-T", program]) { RedirectStandardOutput = true })!;
-        string output = objdump.StandardOutput.ReadToEnd();
-        objdump.WaitForExit();
+        string output = (await CommandRun.RunAsync(["objdump", "-T", program])).AssertSucceeded().Output;
         return GlibcVersion().Matches(output).Select(m => Version.Parse(m.Groups[1].Value)).Max()!;
     }
 

@@ -1,5 +1,3 @@
-using AppHost.Cli.Tests.Infrastructure;
-
 namespace AppHost.Cli.Tests.Commands.Publish;
 
 /// <summary>Every way <c>apphost publish</c> can be given something wrong: one line, a documented exit code, before any long step.</summary>
@@ -10,7 +8,7 @@ public sealed class PublishCommandErrorTests : IDisposable
     [Fact]
     public async Task MissingProjectIsNamed()
     {
-        var run = await CommandRun.AppHostAsync(_directory.Path, "publish", "nowhere", "--rid", "linux-x64");
+        var run = await AppHostTool.RunAsync(_directory.Path, "publish", "nowhere", "--rid", "linux-x64");
 
         run.AssertOneLineError(2, "nowhere' does not exist", "give the app's .csproj");
     }
@@ -18,7 +16,7 @@ public sealed class PublishCommandErrorTests : IDisposable
     [Fact]
     public async Task FolderWithoutProjectIsNamed()
     {
-        var run = await CommandRun.AppHostAsync(_directory.Path, "publish", "--rid", "linux-x64");
+        var run = await AppHostTool.RunAsync(_directory.Path, "publish", "--rid", "linux-x64");
 
         run.AssertOneLineError(2, "no app project in", "give the .csproj");
     }
@@ -26,7 +24,7 @@ public sealed class PublishCommandErrorTests : IDisposable
     [Fact]
     public async Task UnknownRidIsRefusedWithTheKnownOnes()
     {
-        var run = await CommandRun.AppHostAsync(_directory.Path, "publish", "--rid", "linux-x65");
+        var run = await AppHostTool.RunAsync(_directory.Path, "publish", "--rid", "linux-x65");
 
         run.AssertOneLineError(2, "unknown RID 'linux-x65'", "linux-x64");
     }
@@ -41,7 +39,7 @@ public sealed class PublishCommandErrorTests : IDisposable
             </Project>
             """);
 
-        var run = await CommandRun.AppHostAsync(_directory.Path, "publish", project, "--rid", "linux-x64");
+        var run = await AppHostTool.RunAsync(_directory.Path, "publish", project, "--rid", "linux-x64");
 
         run.AssertOneLineError(2, "is not an executable project (OutputType 'Library')");
     }
@@ -57,8 +55,8 @@ public sealed class PublishCommandErrorTests : IDisposable
         // A PATH holding dotnet alone: no clang, lld, objcopy or xz.
         string bin = Directory.CreateDirectory(Path.Combine(_directory.Path, "bin")).FullName;
         File.CreateSymbolicLink(Path.Combine(bin, "dotnet"), ResolveDotnet());
-        var run = await CommandRun.RunAsync(CommandRun.DotnetHost(), ["exec", Path.Combine(AppContext.BaseDirectory, "apphost.dll"), "publish", "--rid", "linux-x64"],
-            _directory.Path, TimeSpan.FromMinutes(1), new Dictionary<string, string> { ["PATH"] = bin });
+        var run = await CommandRun.RunAsync([CommandRun.DotnetHost(), "exec", AppHostTool.Path, "publish", "--rid", "linux-x64"],
+            _directory.Path, TimeSpan.FromMinutes(1), environment: new Dictionary<string, string> { ["PATH"] = bin });
 
         run.AssertOneLineError(3, "needs clang, ld.lld, llvm-objcopy, xz (", "sudo apt-get install clang lld llvm xz-utils");
     }

@@ -1,5 +1,3 @@
-using AppHost.Cli.Tests.Infrastructure;
-
 namespace AppHost.Cli.Tests.Commands.Service;
 
 /// <summary><c>apphost service</c> writes the unit files, prints their paths, says how to install them, and refuses bad input in one line.</summary>
@@ -13,7 +11,7 @@ public sealed class ServiceCommandTests : IDisposable
     [Fact]
     public async Task UnitFilesAreWrittenAndTheirPathsPrinted()
     {
-        var run = (await CommandRun.AppHostAsync(_directory.Path, "service", "shop", "--binary", Binary, "--cert", Certificate, "--key", "/etc/ssl/shop.key", "-o", "units"))
+        var run = (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--cert", Certificate, "--key", "/etc/ssl/shop.key", "-o", "units"))
             .AssertSucceeded();
 
         string[] expected = [.. new[] { "shop.service", "shop.socket", "shop-http.socket" }.Select(f => Path.Combine(_directory.Path, "units", f))];
@@ -34,7 +32,7 @@ public sealed class ServiceCommandTests : IDisposable
     [Fact]
     public async Task FilesGoToTheCurrentFolderByDefault()
     {
-        var run = (await CommandRun.AppHostAsync(_directory.Path, "service", "shop", "--binary", Binary, "--http-port", "0", "--cert", Certificate)).AssertSucceeded();
+        var run = (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--http-port", "0", "--cert", Certificate)).AssertSucceeded();
 
         Assert.Equal([Path.Combine(_directory.Path, "shop.service"), Path.Combine(_directory.Path, "shop.socket")], run.StandardOutput);
         Assert.Equal(2, Directory.GetFiles(_directory.Path).Length);
@@ -47,12 +45,12 @@ public sealed class ServiceCommandTests : IDisposable
         string socket = Path.Combine(_directory.Path, "shop.socket");
         File.WriteAllText(socket, "precious");
 
-        var refused = await CommandRun.AppHostAsync(_directory.Path, "service", "shop", "--binary", Binary, "--cert", Certificate);
+        var refused = await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--cert", Certificate);
         refused.AssertOneLineError(2, $"'{socket}' already exists", "--force");
         Assert.Equal("precious", File.ReadAllText(socket));
         Assert.False(File.Exists(Path.Combine(_directory.Path, "shop.service")), "nothing is written when one file is refused");
 
-        (await CommandRun.AppHostAsync(_directory.Path, "service", "shop", "--binary", Binary, "--cert", Certificate, "--force")).AssertSucceeded();
+        (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--cert", Certificate, "--force")).AssertSucceeded();
         Assert.Contains("FileDescriptorName=https", File.ReadAllText(socket));
     }
 
@@ -81,7 +79,7 @@ public sealed class ServiceCommandTests : IDisposable
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "shop.example.com", "--acme-email", "a$b@example.com" }, "--acme-email 'a$b@example.com' holds '$', which a unit file would not keep as written")]
     public async Task BadValueIsRefusedWithOneLine(string[] args, params string[] fragments)
     {
-        var run = await CommandRun.AppHostAsync(_directory.Path, ["service", .. args]);
+        var run = await AppHostTool.RunAsync(_directory.Path, ["service", .. args]);
 
         run.AssertOneLineError(2, fragments);
         Assert.Empty(Directory.GetFileSystemEntries(_directory.Path));

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using AppHost.Cli.Tests.Infrastructure;
 
 namespace AppHost.Cli.Tests.Commands.Service;
 
@@ -27,7 +26,7 @@ public sealed partial class SystemdAnalyzeTests : IDisposable
         await WriteUnitsAsync(options);
 
         // --threshold counts tenths: systemd-analyze fails when the exposure is above 1.5.
-        var run = await CommandRun.RunAsync(analyzer, ["security", "--offline=yes", "--threshold=15", "--no-pager", Path.Combine(_directory.Path, "shop.service")],
+        var run = await CommandRun.RunAsync([analyzer, "security", "--offline=yes", "--threshold=15", "--no-pager", Path.Combine(_directory.Path, "shop.service")],
             _directory.Path, TimeSpan.FromMinutes(1));
 
         string report = string.Join('\n', run.StandardOutput.Where(l => l.Contains('✗') || l.Contains("Overall", StringComparison.Ordinal)));
@@ -51,7 +50,7 @@ public sealed partial class SystemdAnalyzeTests : IDisposable
         var written = await WriteUnitsAsync(options);
 
         // An unknown or misspelled setting is only a warning on stderr; the exit code stays 0.
-        var run = await CommandRun.RunAsync(analyzer, ["verify", "--man=no", "--no-pager", .. written], _directory.Path, TimeSpan.FromMinutes(1));
+        var run = await CommandRun.RunAsync([analyzer, "verify", "--man=no", "--no-pager", .. written], _directory.Path, TimeSpan.FromMinutes(1));
 
         Assert.True(run.ExitCode == 0 && run.StandardError.Count == 0, $"exit code {run.ExitCode}:\n{string.Join('\n', run.StandardError)}");
     }
@@ -59,7 +58,7 @@ public sealed partial class SystemdAnalyzeTests : IDisposable
     public void Dispose() => _directory.Dispose();
 
     private async Task<IReadOnlyList<string>> WriteUnitsAsync(string[] options) =>
-        (await CommandRun.AppHostAsync(_directory.Path, ["service", "shop", "--binary", Binary, .. options])).AssertSucceeded().StandardOutput;
+        (await AppHostTool.RunAsync(_directory.Path, ["service", "shop", "--binary", Binary, .. options])).AssertSucceeded().StandardOutput;
 
     // systemd exists on Linux only; there CI installs it (.ci/run), and a machine without it is told how.
     private static bool TryFindAnalyzer(out string path)

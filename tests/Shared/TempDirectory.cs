@@ -1,9 +1,9 @@
-namespace AppHost.Cli.Tests.Infrastructure;
+namespace AppHost.Tests.Shared;
 
 /// <summary>A folder of its own under the system's temporary folder, deleted with everything in it on dispose.</summary>
 public sealed class TempDirectory : IDisposable
 {
-    public string Path { get; } = Directory.CreateTempSubdirectory("apphost-cli-tests-").FullName;
+    public string Path { get; } = Directory.CreateTempSubdirectory("apphost-tests-").FullName;
 
     public void Dispose()
     {
