@@ -37,7 +37,7 @@ public sealed class FreshDebian : IAsyncLifetime
         }
 
         // "10.0.401 [/usr/share/dotnet/sdk]", one line per SDK: .NET's root is the parent of the sdk folder.
-        string sdks = (await HostCommand.RunAsync(["dotnet", "--list-sdks"])).Output;
+        string sdks = (await CommandRun.RunAsync(["dotnet", "--list-sdks"])).AssertSucceeded().Output;
         string line = sdks.Split('\n').Last(l => l.StartsWith("10.", StringComparison.Ordinal));
         DotnetRoot = Path.GetDirectoryName(line[(line.IndexOf('[') + 1)..line.LastIndexOf(']')])!;
         BareRoot = await DebianRoot.EnsureAsync("bookworm", Packages);
@@ -50,7 +50,7 @@ public sealed class FreshDebian : IAsyncLifetime
     public static async Task<TempDirectory> CopyRepositoryAsync()
     {
         var copy = new TempDirectory();
-        var files = await HostCommand.RunAsync(["git", "-C", RepositoryRoot.Path, "ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
+        var files = (await CommandRun.RunAsync(["git", "-C", RepositoryRoot.Path, "ls-files", "-z", "--cached", "--others", "--exclude-standard"])).AssertSucceeded();
         foreach (string file in files.Output.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {
             string source = Path.Combine(RepositoryRoot.Path, file);
@@ -102,11 +102,11 @@ public sealed class FreshDebian : IAsyncLifetime
 
         /// <summary>Waits for the end.</summary>
         /// <returns>The exit code and what the command printed to stdout and stderr.</returns>
-        public async Task<HostCommand.Result> WaitForExitAsync(TimeSpan timeout)
+        public async Task<CommandRun> WaitForExitAsync(TimeSpan timeout)
         {
             using var deadline = new CancellationTokenSource(timeout);
             await _nspawn.WaitForExitAsync(deadline.Token);
-            return new HostCommand.Result(_nspawn.ExitCode, await _output, await _errors);
+            return new CommandRun("systemd-nspawn", _nspawn.ExitCode, await _output, await _errors);
         }
 
         public async ValueTask DisposeAsync()

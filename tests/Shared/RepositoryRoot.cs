@@ -1,4 +1,4 @@
-namespace AppHost.Cli.Tests.Infrastructure;
+namespace AppHost.Tests.Shared;
 
 /// <summary>The repository's root folder, found upwards from the test binaries.</summary>
 public static class RepositoryRoot
