@@ -2,8 +2,6 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 
 namespace AppHost.Acme;
 
@@ -42,7 +40,7 @@ internal sealed class AcmeClient
     {
         var transport = new AcmeHttp(http, new JwsSigner(accountKey), time);
         var response = await transport.GetAsync(directoryUrl, cancel);
-        return new AcmeClient(transport, response.Read(AcmeJsonContext.Default.AcmeDirectory), time);
+        return new AcmeClient(transport, response.Read(AcmeJson.Directory), time);
     }
 
     /// <summary>Reads the directory and finds or creates the account: what every order starts with.</summary>
@@ -62,14 +60,13 @@ internal sealed class AcmeClient
         AcmeResponse response;
         try
         {
-            response = await PostAsync(Directory.NewAccount, new AcmeAccountRequest(OnlyReturnExisting: true),
-                AcmeJsonContext.Default.AcmeAccountRequest, cancel, withJwk: true);
+            response = await _http.PostAsync(Directory.NewAccount, AcmeJsonWriter.Write(new AcmeAccountRequest(OnlyReturnExisting: true)), cancel, withJwk: true);
         }
         catch (AcmeProblemException e) when (e.Problem.Type == AcmeProblem.AccountDoesNotExist)
         {
             // Agreeing to the terms is the operator's choice of this CA; the README says so.
             var request = new AcmeAccountRequest(TermsOfServiceAgreed: true, Contact: email is null ? null : ["mailto:" + email]);
-            response = await PostAsync(Directory.NewAccount, request, AcmeJsonContext.Default.AcmeAccountRequest, cancel, withJwk: true);
+            response = await _http.PostAsync(Directory.NewAccount, AcmeJsonWriter.Write(request), cancel, withJwk: true);
         }
 
         _http.AccountUrl = response.Location ?? throw new InvalidDataException("the CA's newAccount answer has no Location (the account URL)");
@@ -83,34 +80,34 @@ internal sealed class AcmeClient
     {
         // A CA without renewalInfo does not know "replaces" and may refuse it as malformed.
         var request = new AcmeOrderRequest([.. names.Select(AcmeIdentifier.Dns)], Directory.RenewalInfo is null ? null : replaces);
-        var response = await PostAsync(Directory.NewOrder, request, AcmeJsonContext.Default.AcmeOrderRequest, cancel);
+        var response = await _http.PostAsync(Directory.NewOrder, AcmeJsonWriter.Write(request), cancel);
         var url = response.Location ?? throw new InvalidDataException("the CA's newOrder answer has no Location (the order URL)");
-        return (url, response.Read(AcmeJsonContext.Default.AcmeOrder));
+        return (url, response.Read(AcmeJson.Order));
     }
 
     public async Task<AcmeAuthorization> GetAuthorizationAsync(Uri url, CancellationToken cancel) =>
-        (await _http.PostAsGetAsync(url, cancel)).Read(AcmeJsonContext.Default.AcmeAuthorization);
+        (await _http.PostAsGetAsync(url, cancel)).Read(AcmeJson.Authorization);
 
     /// <summary>Tells the CA to validate (RFC 8555 §7.5.1). The payload is exactly <c>{}</c>; Pebble's -strict checks.</summary>
     public async Task<AcmeChallenge> RespondAsync(Uri challengeUrl, CancellationToken cancel) =>
-        (await _http.PostAsync(challengeUrl, "{}"u8.ToArray(), cancel)).Read(AcmeJsonContext.Default.AcmeChallenge);
+        (await _http.PostAsync(challengeUrl, "{}"u8.ToArray(), cancel)).Read(AcmeJson.Challenge);
 
     /// <summary>Gives up an authorization this client will not complete, sparing the CA's failed-validation limits (RFC 8555 §7.5.2).</summary>
     public Task DeactivateAsync(Uri authorizationUrl, CancellationToken cancel) =>
-        PostAsync(authorizationUrl, new AcmeStatusRequest("deactivated"), AcmeJsonContext.Default.AcmeStatusRequest, cancel);
+        _http.PostAsync(authorizationUrl, AcmeJsonWriter.Write(new AcmeStatusRequest("deactivated")), cancel);
 
     /// <summary>Polls until the authorization is no longer pending.</summary>
     public Task<AcmeAuthorization> PollAuthorizationAsync(Uri url, CancellationToken cancel) =>
-        PollAsync(url, AcmeJsonContext.Default.AcmeAuthorization, a => a.Status == "pending", cancel);
+        PollAsync(url, AcmeJson.Authorization, a => a.Status == "pending", cancel);
 
     /// <summary>Polls until the order is neither pending nor processing.</summary>
     public Task<AcmeOrder> PollOrderAsync(Uri url, CancellationToken cancel) =>
-        PollAsync(url, AcmeJsonContext.Default.AcmeOrder, o => o.Status is "pending" or "processing", cancel);
+        PollAsync(url, AcmeJson.Order, o => o.Status is "pending" or "processing", cancel);
 
     /// <summary>Sends the CSR (RFC 8555 §7.4). The order may come back "processing"; poll it.</summary>
     public async Task<AcmeOrder> FinalizeAsync(AcmeOrder order, byte[] csrDer, CancellationToken cancel) =>
-        (await PostAsync(order.Finalize, new AcmeFinalizeRequest(Base64Url.EncodeToString(csrDer)),
-            AcmeJsonContext.Default.AcmeFinalizeRequest, cancel)).Read(AcmeJsonContext.Default.AcmeOrder);
+        (await _http.PostAsync(order.Finalize, AcmeJsonWriter.Write(new AcmeFinalizeRequest(Base64Url.EncodeToString(csrDer))), cancel))
+            .Read(AcmeJson.Order);
 
     /// <summary>The issued chain (RFC 8555 §7.4.2), PEM, exactly as the CA sent it: leaf first, then the intermediates.</summary>
     public async Task<string> DownloadChainAsync(Uri certificateUrl, CancellationToken cancel)
@@ -133,7 +130,7 @@ internal sealed class AcmeClient
         }
 
         var response = await _http.GetAsync(new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/" + certificateId), cancel);
-        return (response.Read(AcmeJsonContext.Default.AcmeRenewalInfo), response.RetryAfter);
+        return (response.Read(AcmeJson.RenewalInfo), response.RetryAfter);
     }
 
     /// <summary>A PKCS#10 request for the names over <paramref name="key"/>; every name is a SAN, the first is also the CN.</summary>
@@ -150,16 +147,14 @@ internal sealed class AcmeClient
         return request.CreateSigningRequest();
     }
 
-    private Task<AcmeResponse> PostAsync<T>(Uri url, T payload, JsonTypeInfo<T> type, CancellationToken cancel, bool withJwk = false) =>
-        _http.PostAsync(url, JsonSerializer.SerializeToUtf8Bytes(payload, type), cancel, withJwk);
-
-    private async Task<T> PollAsync<T>(Uri url, JsonTypeInfo<T> type, Func<T, bool> unfinished, CancellationToken cancel)
+    private async Task<T> PollAsync<T>(Uri url, JsonMessage<T> message, Func<T, bool> unfinished, CancellationToken cancel)
+        where T : class
     {
         var deadline = _time.GetUtcNow() + PollBudget;
         while (true)
         {
             var response = await _http.PostAsGetAsync(url, cancel);
-            var value = response.Read(type);
+            var value = response.Read(message);
             if (!unfinished(value))
             {
                 return value;

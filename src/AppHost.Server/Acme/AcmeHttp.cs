@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text.Json;
 
 namespace AppHost.Acme;
 
@@ -131,12 +130,9 @@ internal sealed class AcmeHttp(HttpClient http, JwsSigner signer, TimeProvider t
         {
             try
             {
-                if (JsonSerializer.Deserialize(body, AcmeJsonContext.Default.AcmeProblem) is { } problem)
-                {
-                    return problem;
-                }
+                return AcmeJson.Problem.Parse(body);
             }
-            catch (JsonException)
+            catch (InvalidDataException)
             {
                 // Not a problem document after all; described from the status below.
             }

@@ -2,7 +2,7 @@ namespace AppHost.Acme;
 
 // The JSON objects of RFC 8555 §7 (and RFC 9773's renewalInfo) that this client reads or writes.
 // Statuses stay strings: a CA may add values, and an unknown one must not fail deserialisation.
-// Fields this client never uses are left out; the serializer ignores what it does not know.
+// Fields this client never uses are left out; AcmeJson skips what it does not know.
 
 /// <summary>The directory (RFC 8555 §7.1.1): where each operation lives.</summary>
 internal sealed record AcmeDirectory(

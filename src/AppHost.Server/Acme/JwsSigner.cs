@@ -1,7 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 
 namespace AppHost.Acme;
 
@@ -50,7 +49,7 @@ internal sealed class JwsSigner
         var header = accountUrl is null
             ? new JwsHeader("ES256", nonce, url.AbsoluteUri, Jwk: Jwk)
             : new JwsHeader("ES256", nonce, url.AbsoluteUri, Kid: accountUrl.AbsoluteUri);
-        string protectedPart = Base64Url.EncodeToString(JsonSerializer.SerializeToUtf8Bytes(header, AcmeJsonContext.Default.JwsHeader));
+        string protectedPart = Base64Url.EncodeToString(AcmeJsonWriter.Write(header));
         string payloadPart = Base64Url.EncodeToString(payload);
 
         // JWS signs "protected.payload" (RFC 7515 §5.1). ES256 wants r‖s, 32 bytes each (RFC 7518 §3.4),
@@ -58,6 +57,6 @@ internal sealed class JwsSigner
         byte[] signature = _key.SignData(Encoding.ASCII.GetBytes(protectedPart + "." + payloadPart),
             HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         var message = new JwsMessage(protectedPart, payloadPart, Base64Url.EncodeToString(signature));
-        return JsonSerializer.SerializeToUtf8Bytes(message, AcmeJsonContext.Default.JwsMessage);
+        return AcmeJsonWriter.Write(message);
     }
 }

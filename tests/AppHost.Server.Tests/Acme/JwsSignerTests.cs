@@ -85,7 +85,7 @@ public sealed class JwsSignerTests
     });
 
     private static JwsMessage Parse(byte[] body) =>
-        JsonSerializer.Deserialize(body, AcmeJsonContext.Default.JwsMessage)!;
+        JsonSerializer.Deserialize(body, ReferenceJsonContext.Default.JwsMessage)!;
 
     private static bool Verify(ECDsa key, JwsMessage jws) =>
         key.VerifyData(Encoding.ASCII.GetBytes(jws.Protected + "." + jws.Payload), Base64Url.DecodeFromChars(jws.Signature),

@@ -1,11 +1,11 @@
 using System.Text.Json.Serialization;
+using AppHost.Acme;
 
-namespace AppHost.Acme;
+namespace AppHost.Server.Tests.Acme;
 
 /// <summary>
-/// Source-generated serialisation of the ACME messages: no reflection, so the native file trims safely.
-/// ACME's member names are camelCase; absent optional members are left out when writing, because
-/// some requests mean something different with an explicit null (a newOrder "replaces": null).
+/// The source-generated serialisation the ACME client used before its hand-written reader and writer
+/// (AcmeJson, AcmeJsonWriter), kept here as the reference they are compared against.
 /// </summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
@@ -23,4 +23,4 @@ namespace AppHost.Acme;
 [JsonSerializable(typeof(AcmeProblem))]
 [JsonSerializable(typeof(JwsHeader))]
 [JsonSerializable(typeof(JwsMessage))]
-internal sealed partial class AcmeJsonContext : JsonSerializerContext;
+internal sealed partial class ReferenceJsonContext : JsonSerializerContext;
