@@ -1,4 +1,6 @@
 using AppHost.Acme;
+using AppHost.Acme.Protocol;
+using AppHost.Acme.Renewal;
 using AppHost.Certificates;
 
 namespace AppHost;

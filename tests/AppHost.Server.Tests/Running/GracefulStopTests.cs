@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Security;
 using System.Runtime.InteropServices;
-using AppHost.Acme;
+using AppHost.Acme.Challenges;
 using AppHost.Certificates;
 using AppHost.Listening;
 using AppHost.Server.Tests.Infrastructure;
