@@ -60,7 +60,7 @@ public static class AutomaticHttps
             }
         }
 
-        return ServerTls.Automatic(certificates);
+        return new ServerTls(new AutomaticCertificateSource(certificates));
     }
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2Collection? TrustedRoots(AcmeOptions acme)

@@ -1,4 +1,5 @@
 using System.Net;
+using AppHost.Acme;
 using AppHost.Acme.Challenges;
 using AppHost.Certificates;
 using AppHost.Listening;
@@ -75,7 +76,7 @@ public sealed class AcmeHttpChallengeTests(AcmeHttpChallengeTests.Server server)
             var site = TlsSettings.CreateOptions(new ServerCertificate(_certificates.Certificate, []));
             var challenges = new PendingChallenges();
             challenges.AddHttp01(Token, KeyAuthorization);
-            _tls = ServerTls.Automatic(_ => site, challenges);
+            _tls = new ServerTls(new AutomaticCertificateSource(_ => site, challenges));
             App = await InProcessServer.StartAsync(_tls, HttpPort);
         }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using AppHost.Acme;
 using AppHost.Acme.Challenges;
 using AppHost.Certificates;
 using AppHost.Listening;
@@ -22,7 +23,7 @@ public sealed class InheritedSocketTests
         var site = TlsSettings.CreateOptions(new ServerCertificate(certificates.Certificate, []));
         var challenges = new PendingChallenges();
         challenges.AddTlsAlpn01("acme.test", KeyAuthorization);
-        using var tls = ServerTls.Automatic(_ => site, challenges);
+        using var tls = new ServerTls(new AutomaticCertificateSource(_ => site, challenges));
 
         using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));

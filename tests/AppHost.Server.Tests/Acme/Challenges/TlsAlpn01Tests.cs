@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using AppHost.Acme;
 using AppHost.Acme.Challenges;
 using AppHost.Certificates;
 using AppHost.Listening;
@@ -128,7 +129,7 @@ public sealed class TlsAlpn01Tests(TlsAlpn01Tests.Server server) : IClassFixture
     {
         using var certificates = new TestCertificates();
         var site = TlsSettings.CreateOptions(new ServerCertificate(certificates.Certificate, []));
-        using var tls = ServerTls.Automatic(_ => site, new PendingChallenges());
+        using var tls = new ServerTls(new AutomaticCertificateSource(_ => site, new PendingChallenges()));
         await using var app = await InProcessServer.StartAsync(tls);
 
         await Assert.ThrowsAsync<AuthenticationException>(() => AcmeTlsClient.ConnectAsync(app.Port, "acme.test", [AcmeTls1]));
@@ -279,7 +280,7 @@ public sealed class TlsAlpn01Tests(TlsAlpn01Tests.Server server) : IClassFixture
             var challenges = new PendingChallenges();
             challenges.AddTlsAlpn01("acme.test", KeyAuthorization);
             challenges.AddTlsAlpn01("new.test", NewNameKeyAuthorization);
-            _tls = ServerTls.Automatic(name => name == "new.test" ? null : site, challenges);
+            _tls = new ServerTls(new AutomaticCertificateSource(name => name == "new.test" ? null : site, challenges));
             App = await InProcessServer.StartAsync(_tls);
         }
 
