@@ -1,5 +1,8 @@
 using System.Collections.Frozen;
 using System.Net.Security;
+using AppHost.Acme.Challenges;
+using AppHost.Acme.Protocol;
+using AppHost.Acme.Renewal;
 using AppHost.Certificates;
 using AppHost.Listening;
 

@@ -1,4 +1,6 @@
 using AppHost.Acme;
+using AppHost.Acme.Protocol;
+using AppHost.Acme.Renewal;
 using AppHost.Certificates;
 
 namespace AppHost;
@@ -28,12 +30,11 @@ public static class AutomaticHttps
         var acme = options.Acme ?? throw new ArgumentException("ServerOptions.Acme is not set: give --acme-domain", nameof(options));
         string root = StateFolder.Root(options.AppName, acme.StateDirectory, Environment.GetEnvironmentVariable);
         string folder = StateFolder.Create(StateFolder.ForDirectory(root, acme.Directory));
-        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("HOME")))
+        // A service often has no home (systemd's DynamicUser=, as `apphost service` writes it), which
+        // .NET's TLS client needs; the state folder, this user's own, stands in for its certificate stores.
+        if (CertificateStoreHome.Ensure(root))
         {
-            // .NET looks for the user's certificate stores under $HOME while it checks the CA's HTTPS
-            // certificate, and fails the connection without one. A service often has none (systemd's
-            // DynamicUser=, as `apphost service` writes it); the state folder, this user's own, stands in.
-            Environment.SetEnvironmentVariable("HOME", root);
+            log.Debug("ACME: no home directory; .NET's certificate stores are under {Folder:l}", root);
         }
 
         var store = new CertificateStore(folder);
@@ -59,7 +60,7 @@ public static class AutomaticHttps
             }
         }
 
-        return ServerTls.Automatic(certificates);
+        return new ServerTls(new AutomaticCertificateSource(certificates));
     }
 
     private static System.Security.Cryptography.X509Certificates.X509Certificate2Collection? TrustedRoots(AcmeOptions acme)

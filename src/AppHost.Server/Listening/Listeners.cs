@@ -1,5 +1,5 @@
 using System.Net;
-using AppHost.Acme;
+using AppHost.Acme.Challenges;
 using AppHost.Contract;
 using AppHost.Listening;
 using AppHost.Stopping;

@@ -1,5 +1,5 @@
 using System.Reflection;
-using AppHost.Acme;
+using AppHost.Files;
 using AppHost.Contract;
 using Microsoft.AspNetCore.Builder;
 

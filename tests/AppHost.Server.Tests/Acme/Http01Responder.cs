@@ -1,5 +1,5 @@
 using System.Net;
-using AppHost.Acme;
+using AppHost.Acme.Challenges;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

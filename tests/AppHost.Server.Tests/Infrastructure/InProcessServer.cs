@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using AppHost.Acme;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;

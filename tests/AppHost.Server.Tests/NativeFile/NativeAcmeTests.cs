@@ -16,6 +16,9 @@ public sealed class NativeAcmeTests(NativeAppFixture native) : IDisposable
 {
     private const string Domain = "native.test";
 
+    // A user id with no entry in /etc/passwd, as a DynamicUser= service has without nss-systemd.
+    private const int HomelessUser = 61234;
+
     private readonly TempDirectory _state = new();
 
     [Fact]
@@ -50,6 +53,32 @@ public sealed class NativeAcmeTests(NativeAppFixture native) : IDisposable
         Assert.Equal(1, pebble.CountInLog("Added order"));
         await Poll.UntilAsync(async () => (await VerifyingTls.HandshakeAsync(https, Domain, pebble.IssuingRoot)).SerialNumber != first.SerialNumber,
             TimeSpan.FromSeconds(60), "the renewed certificate on a new handshake");
+    }
+
+    [RootFact]
+    public async Task GetsItsCertificateAsAUserWithoutAHomeDirectory()
+    {
+        int https = Poll.FreePort();
+        int http = Poll.FreePort();
+        await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(HttpPort: http, TlsPort: https));
+        // What the user may read: a copy of the file and of the CA's root, beside its state folder.
+        (await CommandRun.RunAsync(["chmod", "755", _state.Path])).AssertSucceeded();
+        string file = Path.Combine(_state.Path, "apphostsample");
+        File.Copy(native.NativeFile, file);
+        string caFile = Path.Combine(_state.Path, "ca.pem");
+        File.Copy(pebble.CaFile, caFile);
+        string state = Directory.CreateDirectory(Path.Combine(_state.Path, "state")).FullName;
+        (await CommandRun.RunAsync(["chown", $"{HomelessUser}:{HomelessUser}", state])).AssertSucceeded();
+        // No HOME, and a user the user database does not know: .NET cannot find a home directory.
+        string[] launcher = ["setpriv", $"--reuid={HomelessUser}", $"--regid={HomelessUser}", "--clear-groups", "env", "-u", "HOME"];
+        string[] options = ["--host", "127.0.0.1", "--port", $"{https}", "--http-port", $"{http}", "--acme-domain", Domain,
+            "--acme-directory", pebble.DirectoryUrl.ToString(), "--acme-ca-file", caFile, "--state-dir", state];
+
+        await using var app = await RunningApp.LaunchAsync(file, options, environment: null, launcher);
+        // Verified against Pebble's root: the order went through the CA's HTTPS, checked without a home.
+        await VerifyingTls.WaitForCertificateAsync(https, Domain, pebble.IssuingRoot, TimeSpan.FromSeconds(60));
+
+        Assert.True(File.Exists(Path.Combine(state, "acme", $"127.0.0.1_{pebble.DirectoryUrl.Port}_dir", Domain, "cert.pem")));
     }
 
     public void Dispose() => _state.Dispose();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Security;
 using System.Runtime.InteropServices;
 using AppHost.Acme;
+using AppHost.Acme.Challenges;
 using AppHost.Certificates;
 using AppHost.Listening;
 using AppHost.Server.Tests.Infrastructure;
@@ -84,7 +85,7 @@ public sealed class GracefulStopTests(CertificatesFixture certificates) : IClass
         var started = new TaskCompletionSource<ConnectionDrain>(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var site = TlsSettings.CreateOptions(new ServerCertificate(certificates.Files.Certificate, []));
-        using var tls = ServerTls.Automatic(_ => site, new PendingChallenges());
+        using var tls = new ServerTls(new AutomaticCertificateSource(_ => site, new PendingChallenges()));
         await using var server = await InProcessServer.StartAsync(tls, site: async context =>
         {
             if (context.Request.Path == "/held")
