@@ -1,6 +1,6 @@
 using System.Reflection;
-using AppHost.Files;
 using AppHost.Contract;
+using AppHost.Files;
 using Microsoft.AspNetCore.Builder;
 
 namespace AppHost.Running;
