@@ -19,7 +19,7 @@ internal static class CheckedOption
     };
 
     /// <summary>A repeatable option (<c>--acme-domain a --acme-domain b</c>).</summary>
-    public static Option<string[]> CreateList(string name, string description, ValueSyntax<string> syntax) => new(name)
+    public static Option<T[]> CreateList<T>(string name, string description, ValueSyntax<T> syntax) => new(name)
     {
         Description = description,
         HelpName = syntax.HelpName,

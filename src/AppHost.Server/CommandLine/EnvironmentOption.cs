@@ -28,10 +28,10 @@ internal static class EnvironmentOption
     /// A repeatable option (<c>--host-name a --host-name b</c>); its variable holds the values
     /// separated by commas (<c>SHOP_HOST_NAME=a,b</c>).
     /// </summary>
-    public static Option<string[]> CreateList(AppIdentity app, string name, string description, ValueSyntax<string> syntax)
+    public static Option<T[]> CreateList<T>(AppIdentity app, string name, string description, ValueSyntax<T> syntax)
     {
         string variable = app.VariableFor(name);
-        return new Option<string[]>(name)
+        return new Option<T[]>(name)
         {
             Description = $"{description} [env: {variable}, comma-separated]",
             HelpName = syntax.HelpName,
@@ -49,7 +49,7 @@ internal static class EnvironmentOption
         return string.IsNullOrEmpty(text) ? defaultValue : Parse(result, $"{variable}='{text}'", text, syntax);
     }
 
-    private static string[] ParseAll(ArgumentResult result, string source, string[] texts, ValueSyntax<string> syntax) =>
+    private static T[] ParseAll<T>(ArgumentResult result, string source, string[] texts, ValueSyntax<T> syntax) =>
         [.. texts.Select(text => Parse(result, $"{source} '{text}'", text, syntax))];
 
     private static T Parse<T>(ArgumentResult result, string source, string text, ValueSyntax<T> syntax)

@@ -34,6 +34,10 @@ public sealed record ServerOptions
     /// <remarks>Defaults to null: no ACME.</remarks>
     public AcmeOptions? Acme { get; init; }
 
+    /// <summary>The load balancers whose X-Forwarded-For and X-Forwarded-Proto are believed (<see cref="ForwardedBy.UseForwardedBy"/>).</summary>
+    /// <remarks>Defaults to empty: no peer is believed, loopback neither.</remarks>
+    public IReadOnlyList<IPNetwork> ForwardedBy { get; init; } = [];
+
     /// <summary>The least important log events written.</summary>
     /// <remarks>Defaults to <see cref="LogEventLevel.Information"/>.</remarks>
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;

@@ -24,6 +24,7 @@ internal sealed class StandardOptions
     private readonly Option<int> _shutdownTimeout;
     private readonly Option<int> _maxConnections;
     private readonly Option<string?> _readyFile;
+    private readonly Option<System.Net.IPNetwork[]> _forwardedBy;
 
     /// <param name="app">Names the environment variables.</param>
     /// <param name="defaults">The app's defaults; ServerDefaults documents the package's own.</param>
@@ -52,6 +53,9 @@ internal sealed class StandardOptions
         _shutdownTimeout = EnvironmentOption.Create(app, OptionNames.ShutdownTimeout, "Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.",
             (int)defaults.ShutdownTimeout.TotalSeconds, ValueSyntax.Seconds);
         _maxConnections = EnvironmentOption.Create(app, OptionNames.MaxConnections, "Most connections open at once.", defaults.MaxConnections, ValueSyntax.ConnectionCount);
+        _forwardedBy = EnvironmentOption.CreateList(app, OptionNames.ForwardedBy,
+            "A load balancer's address or range (repeatable) whose X-Forwarded-For and -Proto are believed; from others they are dropped. Default: none, loopback neither.",
+            ValueSyntax.Network);
         _readyFile = EnvironmentOption.Create(app, OptionNames.ReadyFile,
             "File written once the server listens: its addresses, pid and version, as JSON (for tools and tests); removed when it stops.", null, ValueSyntax.FilePath);
     }
@@ -62,7 +66,7 @@ internal sealed class StandardOptions
     public void AddTo(RootCommand command)
     {
         foreach (Option option in (Option[])[_port, _host, _httpPort, _hostNames, _cert, _key, _passwordFile,
-            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections, _readyFile])
+            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections, _forwardedBy, _readyFile])
         {
             command.Options.Add(option);
         }
@@ -122,6 +126,7 @@ internal sealed class StandardOptions
         MaxConnections = parsed.GetValue(_maxConnections),
         AppName = _app.Name,
         ReadyFile = parsed.GetValue(_readyFile),
+        ForwardedBy = parsed.GetValue(_forwardedBy) ?? [],
         Parsed = parsed,
     };
 }

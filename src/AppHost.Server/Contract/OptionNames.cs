@@ -23,4 +23,5 @@ internal static class OptionNames
     public const string ShutdownTimeout = "--shutdown-timeout";
     public const string MaxConnections = "--max-connections";
     public const string ReadyFile = "--ready-file";
+    public const string ForwardedBy = "--forwarded-by";
 }

@@ -48,6 +48,22 @@ internal static class ValueSyntax
             return address is not null;
         });
 
+    // A peer whose X-Forwarded-* headers are believed: one address, or a range in CIDR notation. An
+    // IPv4 address is also matched in its IPv4-mapped IPv6 form, in which a dual-stack socket sees it.
+    public static readonly ValueSyntax<IPNetwork> Network = new(
+        "address",
+        "an IP address such as 10.0.0.5, or a range such as 10.0.0.0/8 or 2001:db8::/32",
+        (string text, out IPNetwork network) =>
+        {
+            if (IPAddress.TryParse(text, out var address) && !text.Contains('/', StringComparison.Ordinal))
+            {
+                network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+                return true;
+            }
+
+            return IPNetwork.TryParse(text, out network);
+        });
+
     public static readonly ValueSyntax<string> HostName = new(
         "name",
         "a host name such as example.com or *.example.com, or an IP address",

@@ -5,7 +5,7 @@ using Serilog.Events;
 
 namespace AppHost;
 
-/// <summary>Writes one log line per request: method, path, status, elapsed time and protocol.</summary>
+/// <summary>Writes one log line per request: client, method, path, status, elapsed time and protocol.</summary>
 public static class RequestLog
 {
     /// <summary>Logs each request at Information once its response is done (or it failed with 500).</summary>
@@ -42,10 +42,16 @@ public static class RequestLog
         // app's data. Percent-encoded as it came, so a %0A in it cannot forge a log line. The time is
         // rounded here rather than by a format in the template, which would make the JSON formatter
         // render every line's number a second time.
-        log.Information("{Method} {Path} {StatusCode} {ElapsedMs} ms {Protocol}",
+        log.Information("{Client} {Method} {Path} {StatusCode} {ElapsedMs} ms {Protocol}",
+            ClientOf(context),
             context.Request.Method,
             context.Request.Path.ToUriComponent(),
             status,
             Math.Round(elapsed.TotalMilliseconds, 1),
             context.Request.Protocol);
+
+    // As the client is known to the app: behind a trusted balancer, the address it forwarded (UseForwardedBy).
+    // IPv4 as people write it, not in the IPv4-mapped form a dual-stack socket reports.
+    private static string ClientOf(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString() : "-";
 }

@@ -43,6 +43,8 @@ public sealed class CommandLineTests
     [InlineData("--log-format", "xml", "text or json")]
     [InlineData("--shutdown-timeout", "soon", "seconds")]
     [InlineData("--max-connections", "0", "1 to 1000000")]
+    [InlineData("--forwarded-by", "10.0.0.0/33", "a range such as 10.0.0.0/8")]
+    [InlineData("--forwarded-by", "balancer.example", "an IP address such as 10.0.0.5")]
     public async Task MalformedValueIsRefusedWithWhatIsExpected(string option, string value, string expected)
     {
         var run = await AppExit.RunAsync(option, value);

@@ -64,6 +64,9 @@ internal sealed partial record ServiceDefinition
     /// <summary>Automatic HTTPS: the names the server gets its certificates for from an ACME CA; null with a certificate file or plain HTTP.</summary>
     public AcmeSettings? Acme { get; }
 
+    /// <summary>The load balancers whose X-Forwarded-For and X-Forwarded-Proto the server believes (--forwarded-by); empty for none.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> ForwardedBy { get; init; } = [];
+
     /// <summary>True when the server speaks HTTPS: with a certificate file or with ACME.</summary>
     public bool ServesHttps => Certificate is not null || Acme is not null;
 

@@ -71,8 +71,10 @@ internal static class ServiceUnit
 
     private static void AddCommand(UnitFileBuilder unit, ServiceDefinition service)
     {
-        string logs = $"--log-format json: one JSON object per line in the journal (journalctl -u {service.Name} -o cat);\n--shutdown-timeout is stated here because TimeoutStopSec below counts on it.";
-        string tail = $"--log-format json --shutdown-timeout {DrainSeconds}";
+        string logs = $"--log-format json: one JSON object per line in the journal (journalctl -u {service.Name} -o cat);\n--shutdown-timeout is stated here because TimeoutStopSec below counts on it."
+            + (service.ForwardedBy.Count > 0 ? "\n--forwarded-by: the load balancers whose X-Forwarded-For and -Proto name the client and its scheme." : "");
+        string forwarded = string.Concat(service.ForwardedBy.Select(network => $"--forwarded-by {network} "));
+        string tail = $"{forwarded}--log-format json --shutdown-timeout {DrainSeconds}";
         if (service.Acme is { } acme)
         {
             string email = acme.Email is null ? "" : $" --acme-email {acme.Email}";

@@ -30,6 +30,16 @@ public sealed class ServiceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task ForwardedByReachesTheServersCommandLine()
+    {
+        (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--forwarded-by", "10.0.0.0/8", "--forwarded-by", "192.0.2.5"))
+            .AssertSucceeded();
+
+        Assert.Contains("ExecStart=/opt/shop/shop --forwarded-by 10.0.0.0/8 --forwarded-by 192.0.2.5/32 --log-format json",
+            File.ReadAllText(Path.Combine(_directory.Path, "shop.service")));
+    }
+
+    [Fact]
     public async Task FilesGoToTheCurrentFolderByDefault()
     {
         var run = (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--http-port", "0", "--cert", Certificate)).AssertSucceeded();

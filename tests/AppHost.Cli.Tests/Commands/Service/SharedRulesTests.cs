@@ -46,6 +46,9 @@ public sealed class SharedRulesTests : IDisposable
         { ["--acme-directory", "https://ca.example/dir"] },
         { ["--key", "/etc/ssl/shop.key"] },
         { ["--http-port", "8081"] },
+        { ["--forwarded-by", "10.0.0.0/33"] },
+        { ["--forwarded-by", "balancer.example"] },
+        { ["--forwarded-by", "10.0.0.1/8/8"] },
         { ["--cert", Certificate, "--port", "8443", "--http-port", "8443"] },
     };
 
@@ -55,6 +58,7 @@ public sealed class SharedRulesTests : IDisposable
         { ["--acme-domain", "Shop.Example.COM", "--acme-domain", "www.shop.example.com"] },
         { ["--acme-domain", Domain, "--acme-email", new string('a', 242) + "@example.com"] },
         { ["--acme-domain", Domain, "--acme-directory", "https://acme-staging-v02.api.letsencrypt.org/directory"] },
+        { ["--forwarded-by", "10.0.0.0/8", "--forwarded-by", "2001:db8::1"] },
     };
 
     [Theory]

@@ -57,6 +57,8 @@ public static class Program
         // First, so it sees every request: during a stop (SIGTERM, systemctl restart), a request on
         // a keep-alive connection is answered with Connection: close rather than dropped.
         app.UseGracefulStop();
+        // Behind a load balancer: the client's address and scheme, believed from --forwarded-by's peers only.
+        app.UseForwardedBy(options.ForwardedBy);
         app.UseRequestLog(log);
         // The CA's HTTP-01 checks on the plain HTTP listener, before the host filter and the redirect.
         app.UseAcmeHttpChallenge(tls);
