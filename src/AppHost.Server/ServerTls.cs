@@ -51,6 +51,10 @@ public sealed class ServerTls : IDisposable
     /// <summary>Loads the files again once they have been quiet for a moment (half a second), as SIGHUP asks; with ACME, nothing to load.</summary>
     public void Reload() => _source.Reload();
 
+    /// <inheritdoc cref="ICertificateSource.OnListening"/>
+    internal void OnListening(Microsoft.AspNetCore.Builder.WebApplication app, ServiceManager serviceManager, bool plainHttpListener, string listening) =>
+        _source.OnListening(app, serviceManager, plainHttpListener, listening);
+
     /// <summary>Stops watching the files, or the ACME renewals.</summary>
     public void Dispose() => _source.Dispose();
 }

@@ -47,6 +47,24 @@ internal sealed class AutomaticCertificateSource(
     {
     }
 
+    /// <summary>READY to systemd, with the names still waiting for their certificate; then the orders and renewals start.</summary>
+    public void OnListening(Microsoft.AspNetCore.Builder.WebApplication app, ServiceManager serviceManager, bool plainHttpListener, string listening)
+    {
+        if (certificates is null)
+        {
+            serviceManager.Notifier?.Ready(listening);
+            return;
+        }
+
+        // systemctl status shows which names still wait for their certificate, until none does.
+        string Status() => certificates.Waiting is { Count: > 0 } waiting ? $"{listening}; ordering the certificate of {string.Join(", ", waiting)}" : listening;
+        serviceManager.Notifier?.Ready(Status());
+        // Orders start now that the listeners exist, so the CA's checks reach them; HTTP-01 needs the plain one.
+        certificates.StartRenewing(plainHttpListener, () => serviceManager.Notifier?.Status(Status()));
+        // No order while the listeners it is validated through drain and close.
+        app.Lifetime.ApplicationStopping.Register(certificates.StopRenewing);
+    }
+
     /// <summary>Stops the renewals.</summary>
     public void Dispose() => certificates?.Dispose();
 }

@@ -14,6 +14,9 @@ internal sealed class FileCertificateSource(ServerCertificate initial, Certifica
     /// <summary>Loads the files again once they have been quiet for a moment (half a second).</summary>
     public void Reload() => reloader.ReloadSoon();
 
+    public void OnListening(Microsoft.AspNetCore.Builder.WebApplication app, ServiceManager serviceManager, bool plainHttpListener, string listening) =>
+        serviceManager.Notifier?.Ready(listening);
+
     /// <summary>Stops watching the files.</summary>
     public void Dispose() => reloader.Dispose();
 }

@@ -15,4 +15,11 @@ internal interface ICertificateSource : IDisposable
 
     /// <summary>Loads the certificate again, as SIGHUP asks; a source with nothing to load does nothing.</summary>
     void Reload();
+
+    /// <summary>Once every listener is open: tells systemd the server is ready, and starts what needs the listeners.</summary>
+    /// <param name="app">The started app, whose stop ends what this starts.</param>
+    /// <param name="serviceManager">systemd's notification socket, if any.</param>
+    /// <param name="plainHttpListener">Whether a plain HTTP listener exists (--http-port, or systemd's socket named http).</param>
+    /// <param name="listening">The status line: "Listening on ...".</param>
+    void OnListening(Microsoft.AspNetCore.Builder.WebApplication app, ServiceManager serviceManager, bool plainHttpListener, string listening);
 }

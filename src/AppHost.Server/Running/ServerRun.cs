@@ -31,21 +31,15 @@ public static class ServerRun
         }
 
         string listening = $"Listening on {string.Join(", ", app.Urls)}";
-        if (tls?.AutomaticCertificates is { } automatic)
+        if (tls is null)
         {
-            // systemctl status shows which names still wait for their certificate, until none does.
-            string Status() => automatic.Waiting is { Count: > 0 } waiting ? $"{listening}; ordering the certificate of {string.Join(", ", waiting)}" : listening;
-            serviceManager.Notifier?.Ready(Status());
-            // Orders start now that the listeners exist, so the CA's checks reach them. HTTP-01 needs
-            // the plain listener: systemd's socket named "http", or else --http-port.
-            bool plainHttp = serviceManager.Sockets.Count > 0 ? serviceManager.Sockets.Any(s => s.Name == Contract.SocketNames.Http) : options.HttpPort is not null;
-            automatic.StartRenewing(plainHttp, () => serviceManager.Notifier?.Status(Status()));
-            // No order while the listeners it is validated through drain and close.
-            app.Lifetime.ApplicationStopping.Register(automatic.StopRenewing);
+            serviceManager.Notifier?.Ready(listening);
         }
         else
         {
-            serviceManager.Notifier?.Ready(listening);
+            // The plain listener: systemd's socket named "http", or else --http-port.
+            bool plainHttp = serviceManager.Sockets.Count > 0 ? serviceManager.Sockets.Any(s => s.Name == Contract.SocketNames.Http) : options.HttpPort is not null;
+            tls.OnListening(app, serviceManager, plainHttp, listening);
         }
 
         using var stopping = app.Lifetime.ApplicationStopping.Register(() => serviceManager.Notifier?.Stopping("Finishing in-flight requests"));
