@@ -24,6 +24,28 @@ internal static class EnvironmentOption
         };
     }
 
+    /// <summary>A switch (<c>--proxy-protocol</c>), on when given; its variable is on when it holds true or 1.</summary>
+    public static Option<bool> CreateSwitch(AppIdentity app, string name, string description)
+    {
+        string variable = app.VariableFor(name);
+        return new Option<bool>(name)
+        {
+            Description = $"{description} [env: {variable}=true]",
+            DefaultValueFactory = result => Environment.GetEnvironmentVariable(variable) switch
+            {
+                null or "" or "false" or "0" => false,
+                "true" or "1" => true,
+                string other => Refuse(result, $"{variable}='{other}' is not valid: expected true or false"),
+            },
+        };
+    }
+
+    private static bool Refuse(ArgumentResult result, string problem)
+    {
+        result.AddError(problem);
+        return false;
+    }
+
     /// <summary>
     /// A repeatable option (<c>--host-name a --host-name b</c>); its variable holds the values
     /// separated by commas (<c>SHOP_HOST_NAME=a,b</c>).

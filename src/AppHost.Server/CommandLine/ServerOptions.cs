@@ -38,6 +38,10 @@ public sealed record ServerOptions
     /// <remarks>Defaults to empty: no peer is believed, loopback neither.</remarks>
     public IReadOnlyList<IPNetwork> ForwardedBy { get; init; } = [];
 
+    /// <summary>Whether every listener expects a PROXY protocol header from a <see cref="ForwardedBy"/> peer and takes the client's address from it.</summary>
+    /// <remarks>Defaults to false.</remarks>
+    public bool ProxyProtocol { get; init; }
+
     /// <summary>The least important log events written.</summary>
     /// <remarks>Defaults to <see cref="LogEventLevel.Information"/>.</remarks>
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;

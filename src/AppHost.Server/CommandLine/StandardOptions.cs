@@ -25,6 +25,7 @@ internal sealed class StandardOptions
     private readonly Option<int> _maxConnections;
     private readonly Option<string?> _readyFile;
     private readonly Option<System.Net.IPNetwork[]> _forwardedBy;
+    private readonly Option<bool> _proxyProtocol;
 
     /// <param name="app">Names the environment variables.</param>
     /// <param name="defaults">The app's defaults; ServerDefaults documents the package's own.</param>
@@ -56,6 +57,8 @@ internal sealed class StandardOptions
         _forwardedBy = EnvironmentOption.CreateList(app, OptionNames.ForwardedBy,
             "A load balancer's address or range (repeatable) whose X-Forwarded-For and -Proto are believed; from others they are dropped. Default: none, loopback neither.",
             ValueSyntax.Network);
+        _proxyProtocol = EnvironmentOption.CreateSwitch(app, OptionNames.ProxyProtocol,
+            "Every listener expects a PROXY protocol header (v1 or v2) from a --forwarded-by peer before anything else, and takes the client's address from it; other connections are closed.");
         _readyFile = EnvironmentOption.Create(app, OptionNames.ReadyFile,
             "File written once the server listens: its addresses, pid and version, as JSON (for tools and tests); removed when it stops.", null, ValueSyntax.FilePath);
     }
@@ -66,7 +69,7 @@ internal sealed class StandardOptions
     public void AddTo(RootCommand command)
     {
         foreach (Option option in (Option[])[_port, _host, _httpPort, _hostNames, _cert, _key, _passwordFile,
-            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections, _forwardedBy, _readyFile])
+            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections, _forwardedBy, _proxyProtocol, _readyFile])
         {
             command.Options.Add(option);
         }
@@ -80,7 +83,9 @@ internal sealed class StandardOptions
                 Acme: acme,
                 AcmePart: (Valid(result, _acmeEmail) ?? Valid(result, _acmeDirectory)?.ToString() ?? Valid(result, _acmeCaFile)) is not null,
                 Port: Valid(result, _port),
-                HttpPort: Valid(result, _httpPort));
+                HttpPort: Valid(result, _httpPort),
+                ForwardedBy: Valid(result, _forwardedBy) is { Length: > 0 },
+                ProxyProtocol: Valid(result, _proxyProtocol));
             if (OptionRules.FindProblem(chosen) is { } problem)
             {
                 result.AddError(problem);
@@ -127,6 +132,7 @@ internal sealed class StandardOptions
         AppName = _app.Name,
         ReadyFile = parsed.GetValue(_readyFile),
         ForwardedBy = parsed.GetValue(_forwardedBy) ?? [],
+        ProxyProtocol = parsed.GetValue(_proxyProtocol),
         Parsed = parsed,
     };
 }

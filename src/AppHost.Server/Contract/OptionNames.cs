@@ -24,4 +24,5 @@ internal static class OptionNames
     public const string MaxConnections = "--max-connections";
     public const string ReadyFile = "--ready-file";
     public const string ForwardedBy = "--forwarded-by";
+    public const string ProxyProtocol = "--proxy-protocol";
 }

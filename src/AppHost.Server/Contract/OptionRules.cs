@@ -13,7 +13,9 @@ internal static class OptionRules
     /// <param name="AcmePart">--acme-email, --acme-directory or --acme-ca-file was given.</param>
     /// <param name="Port">--port.</param>
     /// <param name="HttpPort">--http-port, or null for no redirect listener.</param>
-    public sealed record Choices(bool Certificate, bool CertificatePart, bool Acme, bool AcmePart, int Port, int? HttpPort);
+    /// <param name="ForwardedBy">At least one --forwarded-by was given.</param>
+    /// <param name="ProxyProtocol">--proxy-protocol was given.</param>
+    public sealed record Choices(bool Certificate, bool CertificatePart, bool Acme, bool AcmePart, int Port, int? HttpPort, bool ForwardedBy = false, bool ProxyProtocol = false);
 
     /// <returns>The first problem, in one line that says the fix; null when the options agree.</returns>
     public static string? FindProblem(Choices chosen)
@@ -42,6 +44,11 @@ internal static class OptionRules
         if (chosen.HttpPort is int same and not 0 && same == chosen.Port)
         {
             return $"{OptionNames.HttpPort} {same} is also {OptionNames.Port}; choose another port for the redirect";
+        }
+
+        if (chosen.ProxyProtocol && !chosen.ForwardedBy)
+        {
+            return $"{OptionNames.ProxyProtocol} takes each client's address from the balancer's PROXY header, believed only from the balancers named: add {OptionNames.ForwardedBy} ADDRESS";
         }
 
         return null;

@@ -56,8 +56,8 @@ public static class ForwardedBy
         return app.UseForwardedHeaders(options);
     }
 
-    // A dual-stack socket gives an IPv4 peer as an IPv4-mapped IPv6 address.
-    private static bool IsTrusted(IPAddress? peer, IReadOnlyList<IPNetwork> trusted)
+    /// <summary>Whether <paramref name="peer"/> is one of <paramref name="trusted"/>; a dual-stack socket gives an IPv4 peer as an IPv4-mapped IPv6 address.</summary>
+    internal static bool IsTrusted(IPAddress? peer, IReadOnlyList<IPNetwork> trusted)
     {
         if (peer is null)
         {

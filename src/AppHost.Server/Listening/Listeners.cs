@@ -2,6 +2,7 @@ using System.Net;
 using AppHost.Acme.Challenges;
 using AppHost.Contract;
 using AppHost.Listening;
+using AppHost.Listening.ProxyProtocol;
 using AppHost.Stopping;
 using AppHost.Systemd;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -24,7 +25,7 @@ public static class Listeners
     /// <param name="tls">The certificate in service, or null for plain HTTP.</param>
     public static void ListenAppHost(this KestrelServerOptions kestrel, ServerOptions options, ServiceManager serviceManager, ServerTls? tls)
     {
-        Action<ListenOptions> main = tls is null ? PlainHttp : listen =>
+        Action<ListenOptions> https = tls is null ? PlainHttp : listen =>
         {
             // With ACME, TLS-ALPN-01 needs the ALPN list before the handshake (AlpnSniffer), also
             // on a socket systemd passed, and validation connections end before HTTP.
@@ -41,11 +42,14 @@ public static class Listeners
 
             DrainingConnections.Use(listen);
         };
+        // Behind a balancer that sends the PROXY header, it comes first on every connection, before TLS.
+        var main = WithProxyHeader(https, options);
+        var plain = WithProxyHeader(PlainHttp, options);
         if (serviceManager.Sockets.Count > 0)
         {
             foreach (var socket in serviceManager.Sockets)
             {
-                kestrel.ListenHandle((ulong)socket.Descriptor, socket.Name == SocketNames.Http ? PlainHttp : main);
+                kestrel.ListenHandle((ulong)socket.Descriptor, socket.Name == SocketNames.Http ? plain : main);
             }
 
             return;
@@ -54,9 +58,15 @@ public static class Listeners
         Listen(kestrel, options.Host, options.Port, main);
         if (options.HttpPort is int httpPort)
         {
-            Listen(kestrel, options.Host, httpPort, PlainHttp);
+            Listen(kestrel, options.Host, httpPort, plain);
         }
     }
+
+    private static Action<ListenOptions> WithProxyHeader(Action<ListenOptions> configure, ServerOptions options) => !options.ProxyProtocol ? configure : listen =>
+    {
+        ProxyHeaderConnections.Use(listen, options.ForwardedBy);
+        configure(listen);
+    };
 
     // HTTP/2 needs TLS to be negotiated (by ALPN), so a plain listener speaks HTTP/1.1 only.
     private static void PlainHttp(ListenOptions listen)

@@ -35,6 +35,7 @@ internal static class ServiceCommand
             ValueSyntax.AcmeDomain);
         var forwardedBy = CheckedOption.CreateList(OptionNames.ForwardedBy,
             "A load balancer's address or range (repeatable) whose X-Forwarded-For and -Proto the server believes.", ValueSyntax.Network);
+        var proxyProtocol = new Option<bool>(OptionNames.ProxyProtocol) { Description = "Every socket expects the balancer's PROXY protocol header (v1 or v2); needs --forwarded-by." };
         var acmeEmail = CheckedOption.Create(OptionNames.AcmeEmail, "Contact address of the ACME account.", ValueSyntax.Email);
         var acmeDirectory = CheckedOption.Create(OptionNames.AcmeDirectory, "The ACME CA's directory URL. Default: Let's Encrypt.", ValueSyntax.HttpsUrl);
         var acmeCaFile = CheckedOption.Create(OptionNames.AcmeCaFile, "Absolute path on the server of PEM roots to trust for a private CA's HTTPS (step-ca).", ValueSyntax.FilePath);
@@ -43,14 +44,14 @@ internal static class ServiceCommand
 
         var command = new Command("service", "Write systemd units that run the app: socket-activated, Type=notify with a watchdog, sandboxed to an exposure of 1.5 or less in systemd-analyze security.")
         {
-            name, binary, port, httpPort, cert, key, user, acmeDomains, acmeEmail, acmeDirectory, acmeCaFile, forwardedBy, output, force,
+            name, binary, port, httpPort, cert, key, user, acmeDomains, acmeEmail, acmeDirectory, acmeCaFile, forwardedBy, proxyProtocol, output, force,
         };
         command.SetAction(parsed =>
         {
-            var defined = Define(() => ServiceDefinition.Create(parsed.GetValue(name)!, parsed.GetValue(binary)!, parsed.GetValue(port), parsed.GetValue(httpPort),
+            var service = Define(() => ServiceDefinition.Create(parsed.GetValue(name)!, parsed.GetValue(binary)!, parsed.GetValue(port), parsed.GetValue(httpPort),
                 parsed.GetValue(cert), parsed.GetValue(key), parsed.GetValue(user),
-                AcmeSettings.Create(parsed.GetValue(acmeDomains) ?? [], parsed.GetValue(acmeEmail), parsed.GetValue(acmeDirectory)?.OriginalString, parsed.GetValue(acmeCaFile))));
-            var service = defined with { ForwardedBy = parsed.GetValue(forwardedBy) ?? [] };
+                AcmeSettings.Create(parsed.GetValue(acmeDomains) ?? [], parsed.GetValue(acmeEmail), parsed.GetValue(acmeDirectory)?.OriginalString, parsed.GetValue(acmeCaFile)),
+                parsed.GetValue(forwardedBy), parsed.GetValue(proxyProtocol)));
             string directory = Path.GetFullPath(parsed.GetValue(output) ?? ".");
             var written = UnitFileWriter.Write(UnitFiles.Render(service), directory, parsed.GetValue(force));
 

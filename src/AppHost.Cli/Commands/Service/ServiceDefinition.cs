@@ -65,7 +65,10 @@ internal sealed partial record ServiceDefinition
     public AcmeSettings? Acme { get; }
 
     /// <summary>The load balancers whose X-Forwarded-For and X-Forwarded-Proto the server believes (--forwarded-by); empty for none.</summary>
-    public IReadOnlyList<System.Net.IPNetwork> ForwardedBy { get; init; } = [];
+    public IReadOnlyList<System.Net.IPNetwork> ForwardedBy { get; private init; } = [];
+
+    /// <summary>Whether every socket expects the balancer's PROXY protocol header (--proxy-protocol).</summary>
+    public bool ProxyProtocol { get; private init; }
 
     /// <summary>True when the server speaks HTTPS: with a certificate file or with ACME.</summary>
     public bool ServesHttps => Certificate is not null || Acme is not null;
@@ -76,7 +79,8 @@ internal sealed partial record ServiceDefinition
     /// <summary>Checks the values and applies the defaults of the ports left out (null).</summary>
     /// <remarks>Each value has passed the server's syntax (<see cref="ValueSyntax"/>): ports are from 0 to 65535, and an --http-port of 0 means none.</remarks>
     /// <exception cref="ArgumentException">A value is not valid; the message names the option, quotes the value and says the fix.</exception>
-    public static ServiceDefinition Create(string name, string binary, int? port, int? httpPort, string? certificate, string? key, string? user, AcmeSettings? acme = null)
+    public static ServiceDefinition Create(string name, string binary, int? port, int? httpPort, string? certificate, string? key, string? user, AcmeSettings? acme = null,
+        IReadOnlyList<System.Net.IPNetwork>? forwardedBy = null, bool proxyProtocol = false)
     {
         CheckName(name);
         binary = CheckPath("--binary", binary, "give where the app's file will be on the server, for example /opt/shop/shop", mustBeVisible: true);
@@ -96,7 +100,9 @@ internal sealed partial record ServiceDefinition
             Acme: acme is { Domains.Count: > 0 },
             AcmePart: acme is { HasAccountOrCaOptions: true },
             Port: mainPort,
-            HttpPort: redirectPort == 0 ? null : redirectPort);
+            HttpPort: redirectPort == 0 ? null : redirectPort,
+            ForwardedBy: forwardedBy is { Count: > 0 },
+            ProxyProtocol: proxyProtocol);
         if (OptionRules.FindProblem(chosen) is { } problem)
         {
             throw new ArgumentException(problem);
@@ -118,7 +124,11 @@ internal sealed partial record ServiceDefinition
             acme = acme with { CaFile = CheckPath(OptionNames.AcmeCaFile, caFile, "give where the CA's PEM root is on the server, for example /etc/shop/ca.pem", mustBeVisible: true) };
         }
 
-        return new ServiceDefinition(name, binary, mainPort, redirectPort == 0 ? null : redirectPort, certificate, key, user, acme);
+        return new ServiceDefinition(name, binary, mainPort, redirectPort == 0 ? null : redirectPort, certificate, key, user, acme)
+        {
+            ForwardedBy = forwardedBy ?? [],
+            ProxyProtocol = proxyProtocol,
+        };
     }
 
     private static void CheckName(string name)

@@ -72,8 +72,9 @@ internal static class ServiceUnit
     private static void AddCommand(UnitFileBuilder unit, ServiceDefinition service)
     {
         string logs = $"--log-format json: one JSON object per line in the journal (journalctl -u {service.Name} -o cat);\n--shutdown-timeout is stated here because TimeoutStopSec below counts on it."
-            + (service.ForwardedBy.Count > 0 ? "\n--forwarded-by: the load balancers whose X-Forwarded-For and -Proto name the client and its scheme." : "");
-        string forwarded = string.Concat(service.ForwardedBy.Select(network => $"--forwarded-by {network} "));
+            + (service.ForwardedBy.Count > 0 ? "\n--forwarded-by: the load balancers whose X-Forwarded-For and -Proto name the client and its scheme." : "")
+            + (service.ProxyProtocol ? "\n--proxy-protocol: each connection starts with the balancer's PROXY header, which names the client." : "");
+        string forwarded = string.Concat(service.ForwardedBy.Select(network => $"--forwarded-by {network} ")) + (service.ProxyProtocol ? "--proxy-protocol " : "");
         string tail = $"{forwarded}--log-format json --shutdown-timeout {DrainSeconds}";
         if (service.Acme is { } acme)
         {

@@ -30,12 +30,12 @@ public sealed class ServiceCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ForwardedByReachesTheServersCommandLine()
+    public async Task ForwardedByAndProxyProtocolReachTheServersCommandLine()
     {
-        (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--forwarded-by", "10.0.0.0/8", "--forwarded-by", "192.0.2.5"))
+        (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--forwarded-by", "10.0.0.0/8", "--forwarded-by", "192.0.2.5", "--proxy-protocol"))
             .AssertSucceeded();
 
-        Assert.Contains("ExecStart=/opt/shop/shop --forwarded-by 10.0.0.0/8 --forwarded-by 192.0.2.5/32 --log-format json",
+        Assert.Contains("ExecStart=/opt/shop/shop --forwarded-by 10.0.0.0/8 --forwarded-by 192.0.2.5/32 --proxy-protocol --log-format json",
             File.ReadAllText(Path.Combine(_directory.Path, "shop.service")));
     }
 

@@ -49,6 +49,7 @@ public sealed class SharedRulesTests : IDisposable
         { ["--forwarded-by", "10.0.0.0/33"] },
         { ["--forwarded-by", "balancer.example"] },
         { ["--forwarded-by", "10.0.0.1/8/8"] },
+        { ["--proxy-protocol"] },
         { ["--cert", Certificate, "--port", "8443", "--http-port", "8443"] },
     };
 
@@ -59,6 +60,7 @@ public sealed class SharedRulesTests : IDisposable
         { ["--acme-domain", Domain, "--acme-email", new string('a', 242) + "@example.com"] },
         { ["--acme-domain", Domain, "--acme-directory", "https://acme-staging-v02.api.letsencrypt.org/directory"] },
         { ["--forwarded-by", "10.0.0.0/8", "--forwarded-by", "2001:db8::1"] },
+        { ["--forwarded-by", "10.0.0.0/8", "--proxy-protocol"] },
     };
 
     [Theory]
