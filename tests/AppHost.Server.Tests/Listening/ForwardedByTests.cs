@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using AppHost.Server.Tests.Infrastructure;
 
 namespace AppHost.Server.Tests.Listening;
@@ -22,7 +21,7 @@ public sealed class ForwardedByTests(ForwardedByTests.Servers servers) : IClassF
     {
         var response = await GetAsync(servers.Plain, Balancer, "X-Forwarded-For: 198.51.100.7", "X-Forwarded-Proto: https");
 
-        Assert.Equal("198.51.100.7", await LoggedClientAsync(servers.Plain, response.Path));
+        Assert.Equal("198.51.100.7", await LoggedClientAsync(servers.Plain, response));
         Assert.True(response.Headers.ContainsKey("strict-transport-security"), "HTTPS ended at the balancer counts as HTTPS: HSTS is sent");
     }
 
@@ -32,7 +31,7 @@ public sealed class ForwardedByTests(ForwardedByTests.Servers servers) : IClassF
         // The client put 192.0.2.66 in the header itself; the inner balancer appended the address it saw.
         var response = await GetAsync(servers.Plain, Balancer, "X-Forwarded-For: 192.0.2.66, 198.51.100.7, 127.0.0.3", "X-Forwarded-Proto: http, https, https");
 
-        Assert.Equal("198.51.100.7", await LoggedClientAsync(servers.Plain, response.Path));
+        Assert.Equal("198.51.100.7", await LoggedClientAsync(servers.Plain, response));
     }
 
     [Fact]
@@ -40,7 +39,7 @@ public sealed class ForwardedByTests(ForwardedByTests.Servers servers) : IClassF
     {
         var response = await GetAsync(servers.Plain, IPAddress.Loopback, "X-Forwarded-For: 198.51.100.7", "X-Forwarded-Proto: https");
 
-        Assert.Equal("127.0.0.1", await LoggedClientAsync(servers.Plain, response.Path));
+        Assert.Equal("127.0.0.1", await LoggedClientAsync(servers.Plain, response));
         Assert.False(response.Headers.ContainsKey("strict-transport-security"), "plain HTTP from an untrusted peer is not HTTPS");
     }
 
@@ -61,7 +60,7 @@ public sealed class ForwardedByTests(ForwardedByTests.Servers servers) : IClassF
     {
         var response = await GetAsync(servers.Untrusting, IPAddress.Loopback, "X-Forwarded-For: 198.51.100.7");
 
-        Assert.Equal("127.0.0.1", await LoggedClientAsync(servers.Untrusting, response.Path));
+        Assert.Equal("127.0.0.1", await LoggedClientAsync(servers.Untrusting, response));
     }
 
     // A path of its own, so the test finds its request's log line.
@@ -72,10 +71,8 @@ public sealed class ForwardedByTests(ForwardedByTests.Servers servers) : IClassF
     private static async Task<Response> RequestAsync(RunningApp app, IPAddress from, string path, params string[] headers)
     {
         int port = (app.RedirectAddress ?? app.Address).Port;
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(from, 0));
         using var timeout = new CancellationTokenSource(Deadline);
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), timeout.Token);
+        using var socket = await LoopbackPeer.ConnectAsync(from, new IPEndPoint(IPAddress.Loopback, port), timeout.Token);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         string request = $"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{string.Concat(headers.Select(h => h + "\r\n"))}\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request), timeout.Token);
@@ -86,12 +83,7 @@ public sealed class ForwardedByTests(ForwardedByTests.Servers servers) : IClassF
         return new Response(path, int.Parse(lines[0].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), fields);
     }
 
-    // The request log is the subject here: which client it names for the request.
-    private static async Task<string> LoggedClientAsync(RunningApp app, string path)
-    {
-        string line = await app.Process.WaitForOutputAsync(l => l.Contains($"\"Path\":\"{path}\"", StringComparison.Ordinal), Deadline);
-        return JsonDocument.Parse(line).RootElement.GetProperty("Client").GetString()!;
-    }
+    private static Task<string> LoggedClientAsync(RunningApp app, Response response) => LoopbackPeer.LoggedClientAsync(app, response.Path, Deadline);
 
     private sealed record Response(string Path, int Status, IReadOnlyDictionary<string, string> Headers);
 

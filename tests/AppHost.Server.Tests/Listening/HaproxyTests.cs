@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json;
 using AppHost.Server.Tests.Infrastructure;
 
 namespace AppHost.Server.Tests.Listening;
@@ -29,12 +28,7 @@ public sealed class HaproxyTests(CertificatesFixture certificates) : IClassFixtu
         {
             SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == certificates.Files.Certificate.GetCertHashString() },
             ConnectCallback = async (_, cancel) =>
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                socket.Bind(new IPEndPoint(ClientAddress, 0));
-                await socket.ConnectAsync(new IPEndPoint(haproxy.Address, haproxy.Port), cancel);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
+                new NetworkStream(await LoopbackPeer.ConnectAsync(ClientAddress, new IPEndPoint(haproxy.Address, haproxy.Port), cancel), ownsSocket: true),
         })
         {
             BaseAddress = new Uri($"https://localhost:{haproxy.Port}"),
@@ -46,7 +40,6 @@ public sealed class HaproxyTests(CertificatesFixture certificates) : IClassFixtu
         using var response = await client.GetAsync(path);
 
         Assert.Equal(Version.Parse(httpVersion), response.Version);
-        string line = await app.Process.WaitForOutputAsync(l => l.Contains($"\"Path\":\"{path}\"", StringComparison.Ordinal), Deadline);
-        Assert.Equal("127.0.0.5", JsonDocument.Parse(line).RootElement.GetProperty("Client").GetString());
+        Assert.Equal("127.0.0.5", await LoopbackPeer.LoggedClientAsync(app, path, Deadline));
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
 using AppHost.Server.Tests.Infrastructure;
 
 namespace AppHost.Server.Tests.Listening;
@@ -71,7 +70,9 @@ public sealed class ProxyProtocolTests(ProxyProtocolTests.Server server) : IClas
     {
         using var client = Client(IPAddress.Parse(from), Encoding.ASCII.GetBytes(header), HttpVersion.Version11);
 
-        await Assert.ThrowsAsync<HttpRequestException>(() => client.GetAsync("/healthz"));
+        // Closed before or after the header is written, as the race between the server's close and the write goes.
+        var failure = await Record.ExceptionAsync(() => client.GetAsync("/healthz"));
+        Assert.True(failure is HttpRequestException or IOException or SocketException, $"expected the connection to be closed, got {failure?.GetType().Name ?? "a response"}");
         await AssertStillServesAsync();
     }
 
@@ -111,13 +112,7 @@ public sealed class ProxyProtocolTests(ProxyProtocolTests.Server server) : IClas
 
     private static string NewPath() => $"/proxied-{Guid.NewGuid():N}";
 
-    private static async Task<Socket> ConnectAsync(IPAddress from, int port)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(from, 0));
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
-        return socket;
-    }
+    private static Task<Socket> ConnectAsync(IPAddress from, int port) => LoopbackPeer.ConnectAsync(from, new IPEndPoint(IPAddress.Loopback, port));
 
     // A client whose every connection comes from 'from' and starts with 'header', as a balancer's does; then TLS and HTTP as usual.
     private HttpClient Client(IPAddress from, byte[] header, Version version)
@@ -142,11 +137,7 @@ public sealed class ProxyProtocolTests(ProxyProtocolTests.Server server) : IClas
         };
     }
 
-    private async Task<string> LoggedClientAsync(string path)
-    {
-        string line = await server.App.Process.WaitForOutputAsync(l => l.Contains($"\"Path\":\"{path}\"", StringComparison.Ordinal), Deadline);
-        return JsonDocument.Parse(line).RootElement.GetProperty("Client").GetString()!;
-    }
+    private Task<string> LoggedClientAsync(string path) => LoopbackPeer.LoggedClientAsync(server.App, path, Deadline);
 
     /// <summary>The server behind the balancer: HTTPS and the redirect, both expecting the PROXY header.</summary>
     public sealed class Server : IAsyncLifetime

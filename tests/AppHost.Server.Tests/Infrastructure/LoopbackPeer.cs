@@ -1,0 +1,36 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace AppHost.Server.Tests.Infrastructure;
+
+/// <summary>
+/// One machine playing several hosts: a connection from a chosen loopback address (127.0.0.2 as a
+/// balancer, 127.0.0.5 as a client), and the client address the server's request log gave a request.
+/// </summary>
+public static class LoopbackPeer
+{
+    /// <summary>Connects to <paramref name="to"/> from the loopback address <paramref name="from"/>.</summary>
+    public static async Task<Socket> ConnectAsync(IPAddress from, IPEndPoint to, CancellationToken cancel = default)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+            await socket.ConnectAsync(to, cancel);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The client the request log names for the request to <paramref name="path"/> (a path no other request uses).</summary>
+    public static async Task<string> LoggedClientAsync(RunningApp app, string path, TimeSpan timeout)
+    {
+        string line = await app.Process.WaitForOutputAsync(l => l.Contains($"\"Path\":\"{path}\"", StringComparison.Ordinal), timeout);
+        return JsonDocument.Parse(line).RootElement.GetProperty("Client").GetString()!;
+    }
+}
