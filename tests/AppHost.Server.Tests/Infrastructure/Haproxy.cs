@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 
 namespace AppHost.Server.Tests.Infrastructure;
 
@@ -61,7 +60,7 @@ public sealed class Haproxy : IAsyncDisposable
         var haproxy = new Haproxy(process, folder, address, port);
         try
         {
-            await Poll.UntilAsync(async () => process.HasExited || await CanConnectAsync(address, port), StartTimeout, "HAProxy listening");
+            await Poll.UntilAsync(async () => process.HasExited || await LoopbackPeer.CanConnectAsync(new IPEndPoint(address, port)), StartTimeout, "HAProxy listening");
             if (process.HasExited)
             {
                 throw new InvalidOperationException($"haproxy exited with {process.ExitCode}: {await process.StandardError.ReadToEndAsync()}");
@@ -86,19 +85,5 @@ public sealed class Haproxy : IAsyncDisposable
 
         _process.Dispose();
         _folder.Dispose();
-    }
-
-    private static async Task<bool> CanConnectAsync(IPAddress address, int port)
-    {
-        try
-        {
-            using var probe = new TcpClient();
-            await probe.ConnectAsync(address, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }

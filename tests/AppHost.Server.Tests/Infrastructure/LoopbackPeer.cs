@@ -27,6 +27,20 @@ public static class LoopbackPeer
         }
     }
 
+    /// <summary>Whether something listens at <paramref name="endpoint"/>: a balancer the test started, once it is up.</summary>
+    public static async Task<bool> CanConnectAsync(IPEndPoint endpoint)
+    {
+        try
+        {
+            using var probe = await ConnectAsync(IPAddress.Loopback, endpoint);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The client the request log names for the request to <paramref name="path"/> (a path no other request uses).</summary>
     public static async Task<string> LoggedClientAsync(RunningApp app, string path, TimeSpan timeout)
     {
