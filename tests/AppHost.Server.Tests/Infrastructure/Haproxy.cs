@@ -12,6 +12,11 @@ public sealed class Haproxy : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
 
+    // A server answers /healthz 503 once it drains; three failed checks 2 s apart take it out, which a
+    // restart's drain of about a second never reaches while the socket holds new connections.
+    private const string HealthCheck = "  option httpchk GET /healthz\n  http-check expect status 200";
+    private const string HealthCheckOptions = "check check-ssl verify none check-send-proxy inter 2s fall 3 rise 1";
+
     private readonly Process _process;
     private readonly TempDirectory _folder;
 
@@ -32,7 +37,8 @@ public sealed class Haproxy : IAsyncDisposable
     /// <param name="source">The loopback address HAProxy connects to the server from.</param>
     /// <param name="server">The server's port on 127.0.0.1.</param>
     /// <param name="version">1 (send-proxy) or 2 (send-proxy-v2).</param>
-    public static async Task<Haproxy> StartAsync(IPAddress address, IPAddress source, int server, int version)
+    /// <param name="healthChecks">Check the server as a balancer in production does: GET /healthz over TLS, with the PROXY header, every 2 s.</param>
+    public static async Task<Haproxy> StartAsync(IPAddress address, IPAddress source, int server, int version, bool healthChecks = false)
     {
         // HAProxy needs its port in its configuration: chosen free just before it binds it.
         int port = Poll.FreePort();
@@ -49,7 +55,8 @@ public sealed class Haproxy : IAsyncDisposable
               bind {address}:{port}
               default_backend app
             backend app
-              server app 127.0.0.1:{server} {(version == 2 ? "send-proxy-v2" : "send-proxy")} source {source}
+            {(healthChecks ? HealthCheck : "")}
+              server app 127.0.0.1:{server} {(version == 2 ? "send-proxy-v2" : "send-proxy")} source {source}{(healthChecks ? " " + HealthCheckOptions : "")}
             """) + "\n");
         // -db: in the foreground, so the test owns the process and its end.
         var process = Process.Start(new ProcessStartInfo("haproxy", ["-db", "-f", configuration])
