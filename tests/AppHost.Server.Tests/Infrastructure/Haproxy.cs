@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 
@@ -8,89 +7,37 @@ namespace AppHost.Server.Tests.Infrastructure;
 /// Debian's HAProxy in TCP mode in front of a server: TLS passes through, and each connection to
 /// the server starts with a PROXY header, version 1 or 2, sent from the balancer's own address.
 /// </summary>
-public sealed class Haproxy : IAsyncDisposable
+public static class Haproxy
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
-
     // A server answers /healthz 503 once it drains; three failed checks 2 s apart take it out, which a
     // restart's drain of about a second never reaches while the socket holds new connections.
     private const string HealthCheck = "  option httpchk GET /healthz\n  http-check expect status 200";
     private const string HealthCheckOptions = "check check-ssl verify none check-send-proxy inter 2s fall 3 rise 1";
-
-    private readonly Process _process;
-    private readonly TempDirectory _folder;
-
-    private Haproxy(Process process, TempDirectory folder, IPAddress address, int port)
-    {
-        _process = process;
-        _folder = folder;
-        Address = address;
-        Port = port;
-    }
-
-    /// <summary>Where clients connect.</summary>
-    public IPAddress Address { get; }
-
-    public int Port { get; }
 
     /// <param name="address">The loopback address clients connect to.</param>
     /// <param name="source">The loopback address HAProxy connects to the server from.</param>
     /// <param name="server">The server's port on 127.0.0.1.</param>
     /// <param name="version">1 (send-proxy) or 2 (send-proxy-v2).</param>
     /// <param name="healthChecks">Check the server as a balancer in production does: GET /healthz over TLS, with the PROXY header, every 2 s.</param>
-    public static async Task<Haproxy> StartAsync(IPAddress address, IPAddress source, int server, int version, bool healthChecks = false)
-    {
-        // HAProxy needs its port in its configuration: chosen free just before it binds it.
-        int port = Poll.FreePort();
-        var folder = new TempDirectory();
-        string configuration = Path.Combine(folder.Path, "haproxy.cfg");
-        // HAProxy refuses a configuration whose last line has no line feed.
-        await File.WriteAllTextAsync(configuration, string.Create(CultureInfo.InvariantCulture, $"""
-            defaults
-              mode tcp
-              timeout connect 5s
-              timeout client 30s
-              timeout server 30s
-            frontend clients
-              bind {address}:{port}
-              default_backend app
-            backend app
-            {(healthChecks ? HealthCheck : "")}
-              server app 127.0.0.1:{server} {(version == 2 ? "send-proxy-v2" : "send-proxy")} source {source}{(healthChecks ? " " + HealthCheckOptions : "")}
-            """) + "\n");
-        // -db: in the foreground, so the test owns the process and its end.
-        var process = Process.Start(new ProcessStartInfo("haproxy", ["-db", "-f", configuration])
+    public static Task<BalancerProcess> StartAsync(IPAddress address, IPAddress source, int server, int version, bool healthChecks = false) =>
+        BalancerProcess.StartAsync("haproxy", address, (folder, port) =>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        var haproxy = new Haproxy(process, folder, address, port);
-        try
-        {
-            await Poll.UntilAsync(async () => process.HasExited || await LoopbackPeer.CanConnectAsync(new IPEndPoint(address, port)), StartTimeout, "HAProxy listening");
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"haproxy exited with {process.ExitCode}: {await process.StandardError.ReadToEndAsync()}");
-            }
-
-            return haproxy;
-        }
-        catch
-        {
-            await haproxy.DisposeAsync();
-            throw;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        _folder.Dispose();
-    }
+            string configuration = Path.Combine(folder, "haproxy.cfg");
+            // HAProxy refuses a configuration whose last line has no line feed.
+            File.WriteAllText(configuration, string.Create(CultureInfo.InvariantCulture, $"""
+                defaults
+                  mode tcp
+                  timeout connect 5s
+                  timeout client 30s
+                  timeout server 30s
+                frontend clients
+                  bind {address}:{port}
+                  default_backend app
+                backend app
+                {(healthChecks ? HealthCheck : "")}
+                  server app 127.0.0.1:{server} {(version == 2 ? "send-proxy-v2" : "send-proxy")} source {source}{(healthChecks ? " " + HealthCheckOptions : "")}
+                """) + "\n");
+            // -db: in the foreground, so the test owns the process and its end.
+            return ["-db", "-f", configuration];
+        });
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.InteropServices;
 using AppHost.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -21,32 +20,12 @@ public sealed class HaproxyRestartTests(CertificatesFixture certificates, ITestO
     public async Task TwoRestartsBehindHaproxyLoseNoRequest()
     {
         using var socket = new HeldSocket("https");
-        string[] args = ["--cert", certificates.Files.Pfx, "--forwarded-by", Backend.ToString(), "--proxy-protocol"];
-        var app = await socket.StartAppAsync(args);
-        try
-        {
-            await using var haproxy = await Haproxy.StartAsync(IPAddress.Loopback, Backend, socket.Port, version: 2, healthChecks: true);
+        await using var haproxy = await Haproxy.StartAsync(IPAddress.Loopback, Backend, socket.Port, version: 2, healthChecks: true);
+
+        await RestartsUnderLoad.AssertTwoLoseNothingAsync(socket, ["--cert", certificates.Files.Pfx, "--forwarded-by", Backend.ToString(), "--proxy-protocol"],
+            haproxy.Port, output,
             // HAProxy's first check reaches the server through the PROXY header and TLS.
-            await app.Process.WaitForOutputAsync(l => l.Contains("\"Path\":\"/healthz\"", StringComparison.Ordinal) && l.Contains("\"StatusCode\":200", StringComparison.Ordinal), Deadline);
-            await using var load = StrictLoad.Start(haproxy.Port, http2: true);
-            await ServedRequests.MoreAsync(app, 200, Deadline);
-
-            for (int restart = 0; restart < 2; restart++)
-            {
-                app.Process.Signal(PosixSignal.SIGTERM);
-                Assert.Equal(0, await app.Process.WaitForExitAsync(Deadline));
-                await app.DisposeAsync();
-
-                app = await socket.StartAppAsync(args);
-                await ServedRequests.MoreAsync(app, 200, Deadline);
-            }
-
-            Assert.True(load.AllRunning, "a client stopped before the second restart was done");
-            StrictLoad.AssertNothingLost(await load.StopAsync(), output);
-        }
-        finally
-        {
-            await app.DisposeAsync();
-        }
+            beforeLoad: app => app.Process.WaitForOutputAsync(
+                l => l.Contains("\"Path\":\"/healthz\"", StringComparison.Ordinal) && l.Contains("\"StatusCode\":200", StringComparison.Ordinal), Deadline));
     }
 }

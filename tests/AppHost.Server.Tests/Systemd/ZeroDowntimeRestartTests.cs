@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using AppHost.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -13,35 +12,11 @@ namespace AppHost.Server.Tests.Systemd;
 /// </summary>
 public sealed class ZeroDowntimeRestartTests(CertificatesFixture certificates, ITestOutputHelper output) : IClassFixture<CertificatesFixture>
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
-
     [Fact]
     public async Task TwoRestartsUnderLoadLoseNoRequest()
     {
         using var socket = new HeldSocket("https");
-        string[] args = ["--cert", certificates.Files.Pfx];
-        var app = await socket.StartAppAsync(args);
-        try
-        {
-            await using var load = StrictLoad.Start(socket.Port, http2: true);
-            await ServedRequests.MoreAsync(app, 200, Deadline);
 
-            for (int restart = 0; restart < 2; restart++)
-            {
-                app.Process.Signal(PosixSignal.SIGTERM);
-                Assert.Equal(0, await app.Process.WaitForExitAsync(Deadline));
-                await app.DisposeAsync();
-
-                app = await socket.StartAppAsync(args);
-                await ServedRequests.MoreAsync(app, 200, Deadline);
-            }
-
-            Assert.True(load.AllRunning, "a client stopped before the second restart was done");
-            StrictLoad.AssertNothingLost(await load.StopAsync(), output);
-        }
-        finally
-        {
-            await app.DisposeAsync();
-        }
+        await RestartsUnderLoad.AssertTwoLoseNothingAsync(socket, ["--cert", certificates.Files.Pfx], socket.Port, output);
     }
 }
