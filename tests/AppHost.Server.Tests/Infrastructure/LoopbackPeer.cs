@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 
 namespace AppHost.Server.Tests.Infrastructure;
@@ -26,6 +27,29 @@ public static class LoopbackPeer
             throw;
         }
     }
+
+    /// <summary>
+    /// An HTTPS client for https://localhost:PORT/ whose every connection goes from <paramref name="from"/>
+    /// to <paramref name="to"/>, starts with <paramref name="preamble"/> (a PROXY header, as a balancer
+    /// sends it), and trusts exactly <paramref name="trusted"/>; it speaks exactly <paramref name="version"/>.
+    /// </summary>
+    public static HttpClient HttpsClient(IPAddress from, IPEndPoint to, X509Certificate2 trusted, Version version, TimeSpan timeout, byte[]? preamble = null) =>
+        new(new SocketsHttpHandler
+        {
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == trusted.GetCertHashString() },
+            ConnectCallback = async (_, cancel) =>
+            {
+                var stream = new NetworkStream(await ConnectAsync(from, to, cancel), ownsSocket: true);
+                await stream.WriteAsync(preamble ?? [], cancel);
+                return stream;
+            },
+        })
+        {
+            BaseAddress = new Uri($"https://localhost:{to.Port}"),
+            DefaultRequestVersion = version,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = timeout,
+        };
 
     /// <summary>Whether something listens at <paramref name="endpoint"/>: a balancer the test started, once it is up.</summary>
     public static async Task<bool> CanConnectAsync(IPEndPoint endpoint)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using AppHost.Server.Tests.Infrastructure;
 
 namespace AppHost.Server.Tests.Listening;
@@ -24,18 +23,7 @@ public sealed class HaproxyTests(CertificatesFixture certificates) : IClassFixtu
         await using var app = await SampleApp.StartAsync("--cert", certificates.Files.Pfx, "--forwarded-by", Backend.ToString(), "--proxy-protocol");
         await using var haproxy = await Haproxy.StartAsync(Frontend, Backend, app.Address.Port, proxyVersion);
         string path = $"/haproxy-{Guid.NewGuid():N}";
-        using var client = new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == certificates.Files.Certificate.GetCertHashString() },
-            ConnectCallback = async (_, cancel) =>
-                new NetworkStream(await LoopbackPeer.ConnectAsync(ClientAddress, new IPEndPoint(haproxy.Address, haproxy.Port), cancel), ownsSocket: true),
-        })
-        {
-            BaseAddress = new Uri($"https://localhost:{haproxy.Port}"),
-            DefaultRequestVersion = Version.Parse(httpVersion),
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Timeout = Deadline,
-        };
+        using var client = LoopbackPeer.HttpsClient(ClientAddress, new IPEndPoint(haproxy.Address, haproxy.Port), certificates.Files.Certificate, Version.Parse(httpVersion), Deadline);
 
         using var response = await client.GetAsync(path);
 

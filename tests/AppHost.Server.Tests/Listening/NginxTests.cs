@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using AppHost.Server.Tests.Infrastructure;
 
 namespace AppHost.Server.Tests.Listening;
@@ -22,16 +21,7 @@ public sealed class NginxTests(CertificatesFixture certificates) : IClassFixture
         await using var app = await SampleApp.StartAsync("--forwarded-by", Backend.ToString());
         await using var nginx = await Nginx.StartAsync(Frontend, Backend, app.Address.Port, certificates.Files);
         string path = $"/nginx-{Guid.NewGuid():N}";
-        using var client = new HttpClient(new SocketsHttpHandler
-        {
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == certificates.Files.Certificate.GetCertHashString() },
-            ConnectCallback = async (_, cancel) =>
-                new NetworkStream(await LoopbackPeer.ConnectAsync(ClientAddress, new IPEndPoint(nginx.Address, nginx.Port), cancel), ownsSocket: true),
-        })
-        {
-            BaseAddress = new Uri($"https://localhost:{nginx.Port}"),
-            Timeout = Deadline,
-        };
+        using var client = LoopbackPeer.HttpsClient(ClientAddress, new IPEndPoint(nginx.Address, nginx.Port), certificates.Files.Certificate, HttpVersion.Version11, Deadline);
 
         using var response = await client.GetAsync(path);
 

@@ -115,27 +115,8 @@ public sealed class ProxyProtocolTests(ProxyProtocolTests.Server server) : IClas
     private static Task<Socket> ConnectAsync(IPAddress from, int port) => LoopbackPeer.ConnectAsync(from, new IPEndPoint(IPAddress.Loopback, port));
 
     // A client whose every connection comes from 'from' and starts with 'header', as a balancer's does; then TLS and HTTP as usual.
-    private HttpClient Client(IPAddress from, byte[] header, Version version)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == server.Certificates.Certificate.GetCertHashString() },
-            ConnectCallback = async (context, cancel) =>
-            {
-                var socket = await ConnectAsync(from, context.DnsEndPoint.Port);
-                var stream = new NetworkStream(socket, ownsSocket: true);
-                await stream.WriteAsync(header, cancel);
-                return stream;
-            },
-        };
-        return new HttpClient(handler)
-        {
-            BaseAddress = server.App.Address,
-            DefaultRequestVersion = version,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Timeout = Deadline,
-        };
-    }
+    private HttpClient Client(IPAddress from, byte[] header, Version version) =>
+        LoopbackPeer.HttpsClient(from, new IPEndPoint(IPAddress.Loopback, server.App.Address.Port), server.Certificates.Certificate, version, Deadline, header);
 
     private Task<string> LoggedClientAsync(string path) => LoopbackPeer.LoggedClientAsync(server.App, path, Deadline);
 
