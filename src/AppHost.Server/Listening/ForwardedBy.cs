@@ -65,6 +65,15 @@ public static class ForwardedBy
         }
 
         var address = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
-        return trusted.Any(network => network.Contains(address));
+        // A loop, not LINQ: this runs for every request and every PROXY connection.
+        foreach (var network in trusted)
+        {
+            if (network.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }
