@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AppHost.Cli.Commands.Cert;
+using AppHost.Cli.Commands.Deploy;
 using AppHost.Cli.Commands.New;
 using AppHost.Cli.Commands.Publish;
 using AppHost.Cli.Commands.Service;
@@ -17,9 +18,21 @@ internal static class AppHostCommand
             PublishCommand.Create(),
             CertCommand.Create(),
             ServiceCommand.Create(),
+            DeployCommand.Create(),
+            RollbackCommand.Create(),
+            StatusCommand.Create(),
         };
 
-        var parsed = root.Parse(args);
+        ParseResult parsed;
+        try
+        {
+            parsed = root.Parse(DeployFile.AddSettings(args));
+        }
+        catch (CliException e)
+        {
+            return Fail(e.ExitCode, e.Message, e.Details);
+        }
+
         if (parsed.UnmatchedTokens.Count > 0)
         {
             // The word the user typed is the most useful thing to name, before "a verb is missing".

@@ -19,4 +19,16 @@ internal static class ExitCodes
 
     /// <summary>The published file did not start, answer /healthz, or stop cleanly on SIGTERM.</summary>
     public const int SmokeTestFailed = 5;
+
+    /// <summary>
+    /// apphost deploy, rollback or status: a host could not be used (unreachable, unknown host key, wrong
+    /// processor, too old a glibc, no systemd, locked by another deploy). Checked on every host before any changes.
+    /// </summary>
+    public const int HostRefused = 6;
+
+    /// <summary>
+    /// apphost deploy or rollback: a host's new release did not become ready or healthy. That host was
+    /// put back on its previous release; hosts not yet reached were left as they were.
+    /// </summary>
+    public const int RolloutFailed = 7;
 }

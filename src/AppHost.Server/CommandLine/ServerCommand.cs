@@ -1,5 +1,6 @@
 using System.CommandLine;
 using AppHost.CommandLine;
+using AppHost.Contract;
 
 namespace AppHost;
 
@@ -29,6 +30,10 @@ public static class ServerCommand
         var standard = new StandardOptions(app, defaults);
         var command = new RootCommand($"{appName}: a web server. HTTPS with HTTP/1.1 and HTTP/2 when given --cert.");
         standard.AddTo(command);
+        // A mode, not a setting, so it has no environment variable: `apphost deploy` runs the new
+        // file with it on each host to have the app's own parser judge its options before it takes over.
+        var check = new Option<bool>(OptionNames.Check) { Description = "Check the options and environment variables, then exit (0 when valid) without listening." };
+        command.Options.Add(check);
         foreach (var option in appOptions)
         {
             command.Options.Add(option);
@@ -36,6 +41,11 @@ public static class ServerCommand
 
         command.SetAction(async (parsed, _) =>
         {
+            if (parsed.GetValue(check))
+            {
+                return ExitCodes.Success;
+            }
+
             try
             {
                 return await serve(standard.Read(parsed));

@@ -25,4 +25,5 @@ internal static class OptionNames
     public const string ReadyFile = "--ready-file";
     public const string ForwardedBy = "--forwarded-by";
     public const string ProxyProtocol = "--proxy-protocol";
+    public const string Check = "--check";
 }

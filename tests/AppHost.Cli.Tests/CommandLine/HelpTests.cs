@@ -29,8 +29,8 @@ public sealed class HelpTests
     [Fact]
     public async Task UnknownVerbIsOneLine()
     {
-        var run = await AppHostTool.RunAsync(AppContext.BaseDirectory, "deploy");
+        var run = await AppHostTool.RunAsync(AppContext.BaseDirectory, "launch");
 
-        run.AssertOneLineError(2, "deploy", "apphost --help");
+        run.AssertOneLineError(2, "launch", "apphost --help");
     }
 }

@@ -34,52 +34,7 @@ internal static class PublishCommand
     {
         using var log = CliLog.Create();
         var target = ParseRid(rid, out bool chosenHere);
-        var host = HostMachine.Current();
-        var plan = PublishPlanner.Decide(target, host);
-        if (plan.Missing is { } missing)
-        {
-            throw new CliException(ExitCodes.MissingPrerequisite, $"NativeAOT for {target.Rid} needs {missing.What}, which this machine lacks: {missing.Install}");
-        }
-
-        var app = await ProjectLocator.FindAsync(projectPath, cancel);
-        if (plan.Note is not null)
-        {
-            log.Information("{Note}", plan.Note);
-        }
-
-        var layout = ArtifactLayout.For(app.SolutionRoot, target.Rid, output);
-        string staging = Path.Combine(Path.GetDirectoryName(layout.PublishDirectory)!, $".{target.Rid}.{Guid.NewGuid():N}.partial");
-        string file;
-        try
-        {
-            log.Information(chosenHere ? "Publishing {Project} for {Rid}, this machine's own (--rid picks another) ({Configuration})" : "Publishing {Project} for {Rid} ({Configuration})",
-                Path.GetFileName(app.ProjectPath), target.Rid, configuration);
-            await DotnetPublisher.RunAsync(app, target, plan, configuration, staging, cancel);
-            file = ArtifactCollector.Collect(staging, target.FileName(app.AssemblyName), layout);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
-
-        var report = PublishReport.Create(file, plan.Mode, target, layout);
-        if (!smoke)
-        {
-            log.Information("Smoke test skipped (--no-smoke)");
-        }
-        else if (!host.CanRun(target))
-        {
-            log.Information("Smoke test skipped: a {Rid} file does not run on this machine", target.Rid);
-        }
-        else
-        {
-            await SmokeTest.RunAsync(file, cancel);
-            log.Information("Smoke test passed: /healthz answered 200 and SIGTERM stopped it with exit code 0");
-        }
-
+        var report = await AppPublisher.PublishAsync(projectPath, target, chosenHere, output, configuration, smoke, log, cancel);
         report.WriteTo(Console.Out);
         return ExitCodes.Success;
     }

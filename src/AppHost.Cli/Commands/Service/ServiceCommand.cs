@@ -5,7 +5,7 @@ using AppHost.Contract;
 namespace AppHost.Cli.Commands.Service;
 
 /// <summary>
-/// <c>apphost service NAME --binary PATH [--port N] [--http-port N] [--cert FILE [--key FILE] | --acme-domain NAME ...] [--user USER] [-o DIR] [--force]</c>:
+/// <c>apphost service NAME --binary PATH [--port N] [--http-port N] [--cert FILE [--key FILE] | --acme-domain NAME ...] [--user USER] [--env NAME=VALUE] [--secret NAME=FILE] [-o DIR] [--force] [-- APP-OPTIONS]</c>:
 /// writes the hardened, socket-activated systemd units that run the app, and prints their paths.
 /// </summary>
 internal static class ServiceCommand
@@ -19,39 +19,28 @@ internal static class ServiceCommand
             HelpName = "path",
             Required = true,
         };
-        var port = CheckedOption.Create(OptionNames.Port, "Port the server answers on. Default: 443; 80 without --cert or --acme-domain (plain HTTP).",
-            ValueSyntax.OptionalPort);
-        var httpPort = CheckedOption.Create(OptionNames.HttpPort, "Plain HTTP port redirecting to HTTPS (308) and answering ACME HTTP-01; 0 for none. Default: 80 with --cert or --acme-domain, none without.",
-            ValueSyntax.OptionalPort);
-        var cert = CheckedOption.Create(OptionNames.Cert, "Absolute path on the server of the HTTPS certificate: a .pfx, or a PEM file with --key.", ValueSyntax.FilePath);
-        var key = CheckedOption.Create(OptionNames.Key, "Absolute path on the server of the PEM private key of a PEM certificate.", ValueSyntax.FilePath);
+        var served = new ServiceOptions();
         var user = new Option<string?>("--user")
         {
             Description = "Existing user to run as, reading the certificate in place (renewals reload by themselves). Default: a dynamic user, given the certificate by systemd (LoadCredential=).",
             HelpName = "user",
         };
-        var acmeDomains = CheckedOption.CreateList(OptionNames.AcmeDomain,
-            "Get the HTTPS certificate for this name from an ACME CA (Let's Encrypt) instead of --cert (repeatable); the units keep its state in StateDirectory=.",
-            ValueSyntax.AcmeDomain);
-        var forwardedBy = CheckedOption.CreateList(OptionNames.ForwardedBy,
-            "A load balancer's address or range (repeatable) whose X-Forwarded-For and -Proto the server believes.", ValueSyntax.Network);
-        var proxyProtocol = new Option<bool>(OptionNames.ProxyProtocol) { Description = "Every socket expects the balancer's PROXY protocol header (v1 or v2); needs --forwarded-by." };
-        var acmeEmail = CheckedOption.Create(OptionNames.AcmeEmail, "Contact address of the ACME account.", ValueSyntax.Email);
-        var acmeDirectory = CheckedOption.Create(OptionNames.AcmeDirectory, "The ACME CA's directory URL. Default: Let's Encrypt.", ValueSyntax.HttpsUrl);
-        var acmeCaFile = CheckedOption.Create(OptionNames.AcmeCaFile, "Absolute path on the server of PEM roots to trust for a private CA's HTTPS (step-ca).", ValueSyntax.FilePath);
         var output = CommonOptions.Output("Folder to write the unit files in. Default: the current folder.");
         var force = new Option<bool>("--force") { Description = "Replace existing files." };
 
         var command = new Command("service", "Write systemd units that run the app: socket-activated, Type=notify with a watchdog, sandboxed to an exposure of 1.5 or less in systemd-analyze security.")
         {
-            name, binary, port, httpPort, cert, key, user, acmeDomains, acmeEmail, acmeDirectory, acmeCaFile, forwardedBy, proxyProtocol, output, force,
+            name, binary, user, output, force,
         };
+        served.AddTo(command);
         command.SetAction(parsed =>
         {
-            var service = Define(() => ServiceDefinition.Create(parsed.GetValue(name)!, parsed.GetValue(binary)!, parsed.GetValue(port), parsed.GetValue(httpPort),
-                parsed.GetValue(cert), parsed.GetValue(key), parsed.GetValue(user),
-                AcmeSettings.Create(parsed.GetValue(acmeDomains) ?? [], parsed.GetValue(acmeEmail), parsed.GetValue(acmeDirectory)?.OriginalString, parsed.GetValue(acmeCaFile)),
-                parsed.GetValue(forwardedBy), parsed.GetValue(proxyProtocol)));
+            // Paths are where the files are on the server; a secret's too.
+            var app = served.ReadAppSettings(parsed, secret => secret.Value);
+            var service = ServiceOptions.CheckedValues(() => ServiceDefinition.Create(parsed.GetValue(name)!, parsed.GetValue(binary)!, parsed.GetValue(served.Port), parsed.GetValue(served.HttpPort),
+                parsed.GetValue(served.Cert), parsed.GetValue(served.Key), parsed.GetValue(user),
+                AcmeSettings.Create(parsed.GetValue(served.AcmeDomains) ?? [], parsed.GetValue(served.AcmeEmail), parsed.GetValue(served.AcmeDirectory)?.OriginalString, parsed.GetValue(served.AcmeCaFile)),
+                parsed.GetValue(served.ForwardedBy), parsed.GetValue(served.ProxyProtocol), app));
             string directory = Path.GetFullPath(parsed.GetValue(output) ?? ".");
             var written = UnitFileWriter.Write(UnitFiles.Render(service), directory, parsed.GetValue(force));
 
@@ -70,18 +59,6 @@ internal static class ServiceCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    private static ServiceDefinition Define(Func<ServiceDefinition> create)
-    {
-        try
-        {
-            return create();
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliException(ExitCodes.Usage, e.Message);
-        }
     }
 
     private static string Describe(ServiceDefinition service)

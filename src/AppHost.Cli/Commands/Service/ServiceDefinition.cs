@@ -70,6 +70,9 @@ internal sealed partial record ServiceDefinition
     /// <summary>Whether every socket expects the balancer's PROXY protocol header (--proxy-protocol).</summary>
     public bool ProxyProtocol { get; private init; }
 
+    /// <summary>The app's own options, environment variables and secrets.</summary>
+    public AppSettings App { get; private init; } = AppSettings.None;
+
     /// <summary>True when the server speaks HTTPS: with a certificate file or with ACME.</summary>
     public bool ServesHttps => Certificate is not null || Acme is not null;
 
@@ -80,7 +83,7 @@ internal sealed partial record ServiceDefinition
     /// <remarks>Each value has passed the server's syntax (<see cref="ValueSyntax"/>): ports are from 0 to 65535, and an --http-port of 0 means none.</remarks>
     /// <exception cref="ArgumentException">A value is not valid; the message names the option, quotes the value and says the fix.</exception>
     public static ServiceDefinition Create(string name, string binary, int? port, int? httpPort, string? certificate, string? key, string? user, AcmeSettings? acme = null,
-        IReadOnlyList<System.Net.IPNetwork>? forwardedBy = null, bool proxyProtocol = false)
+        IReadOnlyList<System.Net.IPNetwork>? forwardedBy = null, bool proxyProtocol = false, AppSettings? app = null)
     {
         CheckName(name);
         binary = CheckPath("--binary", binary, "give where the app's file will be on the server, for example /opt/shop/shop", mustBeVisible: true);
@@ -124,10 +127,17 @@ internal sealed partial record ServiceDefinition
             acme = acme with { CaFile = CheckPath(OptionNames.AcmeCaFile, caFile, "give where the CA's PEM root is on the server, for example /etc/shop/ca.pem", mustBeVisible: true) };
         }
 
+        foreach (var (secret, path) in app?.Secrets ?? [])
+        {
+            // systemd reads it as root, outside the sandbox (LoadCredential=), whichever user the service runs as.
+            CheckPath($"--secret {secret}", path, "give where the file is on the server, for example /etc/shop/database-url", mustBeVisible: false);
+        }
+
         return new ServiceDefinition(name, binary, mainPort, redirectPort == 0 ? null : redirectPort, certificate, key, user, acme)
         {
             ForwardedBy = forwardedBy ?? [],
             ProxyProtocol = proxyProtocol,
+            App = app ?? AppSettings.None,
         };
     }
 

@@ -39,6 +39,7 @@ internal static class ServiceUnit
         unit.Add("Only the server process itself may report READY, STOPPING, STATUS and WATCHDOG, not a program it starts.", "NotifyAccess=main");
         unit.Add("The sockets handed to the server, each with its name; said outright rather than left to the units' triggers.", $"Sockets={sockets}");
         AddCommand(unit, service);
+        AddAppSettings(unit, service.App);
         if (service.Acme is null)
         {
             AddReload(unit, dynamicUser);
@@ -62,6 +63,20 @@ internal static class ServiceUnit
         return unit.Build($"{name}.service");
     }
 
+    private static void AddAppSettings(UnitFileBuilder unit, AppSettings app)
+    {
+        foreach (var variable in app.Environment)
+        {
+            unit.Add("A setting of the app, as an environment variable (visible to anyone who can read this file).", $"Environment={AppSettings.ForEnvironment(variable)}");
+        }
+
+        foreach (var (name, path) in app.Secrets)
+        {
+            unit.Add($"A secret of the app: systemd reads the root-only file and gives the service a copy only it can read,\nat $CREDENTIALS_DIRECTORY/{name}; the value appears in no unit, command line or environment.",
+                $"LoadCredential={name}:{path}");
+        }
+    }
+
     // With ACME the server renews by itself and has no files to reload, so there is no ExecReload=.
     private static void AddReload(UnitFileBuilder unit, bool dynamicUser) =>
         unit.Add(dynamicUser
@@ -75,7 +90,9 @@ internal static class ServiceUnit
             + (service.ForwardedBy.Count > 0 ? "\n--forwarded-by: the load balancers whose X-Forwarded-For and -Proto name the client and its scheme." : "")
             + (service.ProxyProtocol ? "\n--proxy-protocol: each connection starts with the balancer's PROXY header, which names the client." : "");
         string forwarded = string.Concat(service.ForwardedBy.Select(network => $"--forwarded-by {network} ")) + (service.ProxyProtocol ? "--proxy-protocol " : "");
-        string tail = $"{forwarded}--log-format json --shutdown-timeout {DrainSeconds}";
+        string appArguments = string.Concat(service.App.Arguments.Select(word => " " + AppSettings.ForExecStart(word)));
+        string tail = $"{forwarded}--log-format json --shutdown-timeout {DrainSeconds}{appArguments}";
+        logs += service.App.Arguments.Count > 0 ? "\nLast, the app's own options." : "";
         if (service.Acme is { } acme)
         {
             string email = acme.Email is null ? "" : $" --acme-email {acme.Email}";

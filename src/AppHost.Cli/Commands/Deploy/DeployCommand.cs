@@ -1,0 +1,189 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AppHost.Cli.CommandLine;
+using AppHost.Cli.Commands.Deploy.Remote;
+using AppHost.Cli.Commands.Deploy.Rollout;
+using AppHost.Cli.Commands.Publish;
+using AppHost.Cli.Commands.Service;
+
+namespace AppHost.Cli.Commands.Deploy;
+
+/// <summary>
+/// <c>apphost deploy [PROJECT|DIR] --host HOST … [--binary FILE] [service options] [-- app options]</c>: the file to
+/// every host over ssh, one batch at a time, each restarted through systemd's sockets (no request
+/// lost) and health-checked before the next; a host that fails goes back to its previous release.
+/// </summary>
+internal static partial class DeployCommand
+{
+    // A restarted server answers /healthz within a second; the default leaves room for a first ACME order.
+    private const int DefaultHealthSeconds = 60;
+
+    public static Command Create()
+    {
+        var hosts = new DeployOptions();
+        var served = new ServiceOptions();
+        var project = new Argument<string?>("project")
+        {
+            Description = "Without --binary: the app's .csproj or solution folder, published for each host's processor. Default: the current folder.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var binary = new Option<string?>("--binary") { Description = "The native file to deploy (apphost publish prints its path). Default: publish the project.", HelpName = "file" };
+        var restart = new Option<bool>("--restart") { Description = "Restart every host even when its release, units and secrets are unchanged." };
+        var healthSeconds = new Option<int>("--health-timeout")
+        {
+            Description = $"Seconds a restarted server has to answer /healthz with 200 before its host is put back. Default: {DefaultHealthSeconds}.",
+            HelpName = "seconds",
+            DefaultValueFactory = _ => DefaultHealthSeconds,
+        };
+        var command = new Command("deploy", "Deploy the app's native file to servers over ssh: rolling, health-checked, and put back on failure.")
+        {
+            project, binary, restart, healthSeconds,
+        };
+        hosts.AddTo(command, rolling: true);
+        served.AddTo(command);
+        command.SetAction((parsed, cancel) => RunAsync(parsed, hosts, served, ProjectBeforeDoubleDash(parsed, project), parsed.GetValue(binary),
+            parsed.GetValue(restart), parsed.GetValue(healthSeconds), cancel));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parsed, DeployOptions options, ServiceOptions served, string? project, string? binary, bool restart, int healthSeconds,
+        CancellationToken cancel)
+    {
+        var given = binary is null ? null : ReleaseFile.Read(binary);
+        string name = parsed.GetValue(options.Name) ?? (binary is null ? (await ProjectLocator.FindAsync(project, cancel)).AssemblyName : Path.GetFileName(binary));
+        var targets = ServiceOptions.CheckedValues(() => options.ReadHosts(parsed));
+        var ssh = ServiceOptions.CheckedValues(() => options.ReadSsh(parsed));
+        var plan = Plan(parsed, served, name, restart, healthSeconds);
+        bool dryRun = parsed.GetValue(options.DryRun);
+
+        await using var fleet = await Fleet.ConnectAsync(targets, ssh, plan.Layout, cancel);
+        fleet.Check(host => Preflight.Problems(host.Facts, release: null));
+        fleet.ThrowIfRefused();
+        // Without --binary, one publish per processor the hosts have, once they are known to be usable.
+        var releases = given is not null ? fleet.Hosts.Select(h => h.Facts.Machine).Distinct().ToDictionary(m => m, _ => given)
+            : await PublishForAsync(project, [.. fleet.Hosts.Select(h => h.Facts.Machine).Distinct()], cancel);
+        fleet.Check(host => Preflight.Problems(host.Facts, releases[host.Facts.Machine]));
+        if (!dryRun)
+        {
+            await fleet.LockAsync(cancel);
+        }
+
+        fleet.ThrowIfRefused();
+        if (dryRun)
+        {
+            foreach (var host in fleet.Hosts)
+            {
+                var release = releases[host.Facts.Machine];
+                Console.Out.WriteLine(new HostResult(host.Name, "planned", release.Sha256, "", TimeSpan.Zero).SummaryLine);
+                RolloutLog.Step(host.Name, DryRun.Describe(host, plan, release));
+            }
+
+            return ExitCodes.Success;
+        }
+
+        var results = await RollingOrder.RunAsync(fleet.Hosts, parsed.GetValue(options.Parallel),
+            host => HostDeploy.RunAsync(host, plan, releases[host.Facts.Machine], cancel));
+        return Report(results, "deploy");
+    }
+
+    private static async Task<Dictionary<string, ReleaseFile>> PublishForAsync(string? project, IReadOnlyList<string> machines, CancellationToken cancel)
+    {
+        using var log = CliLog.Create();
+        var releases = new Dictionary<string, ReleaseFile>(StringComparer.Ordinal);
+        foreach (string machine in machines)
+        {
+            // A host of another processor is refused by the preflight with the release of this machine's.
+            var target = RuntimeTarget.Parse(machine == "aarch64" ? "linux-arm64" : "linux-x64");
+            var report = await AppPublisher.PublishAsync(project, target, chosenHere: false, output: null, "Release", smoke: true, log, cancel);
+            releases[machine] = ReleaseFile.Read(report.Path);
+        }
+
+        return releases;
+    }
+
+    // The project argument, unless what it took was the first word after -- (no project was given).
+    private static string? ProjectBeforeDoubleDash(ParseResult parsed, Argument<string?> project)
+    {
+        string? value = parsed.GetValue(project);
+        var tokens = parsed.Tokens.ToList();
+        int doubleDash = tokens.FindIndex(t => t.Type == TokenType.DoubleDash);
+        int at = tokens.FindIndex(t => t.Type == TokenType.Argument && t.Value == value);
+        return value is null || (doubleDash >= 0 && at > doubleDash) ? null : value;
+    }
+
+    /// <summary>Prints each host's line on stdout, and for a failure the error with the host's journal.</summary>
+    public static int Report(IReadOnlyList<HostResult> results, string verb)
+    {
+        foreach (var result in results)
+        {
+            Console.Out.WriteLine(result.SummaryLine);
+        }
+
+        if (results.FirstOrDefault(r => r.Failed) is not { } failed)
+        {
+            return ExitCodes.Success;
+        }
+
+        string after = failed.Outcome == "restored" ? "it is back on its previous release" : "it could not be put back";
+        int untouched = results.Count(r => r.Outcome == "untouched");
+        throw new CliException(ExitCodes.RolloutFailed, $"{verb} stopped at {failed.Host}: {failed.Problem}; {after}{(untouched > 0 ? $", and {untouched} host(s) after it were left untouched" : "")}")
+        {
+            Details = failed.Journal is { Count: > 0 } journal ? [$"last lines of {failed.Host}'s journal:", .. journal] : [],
+        };
+    }
+
+    private static DeployPlan Plan(ParseResult parsed, ServiceOptions served, string name, bool restart, int healthSeconds)
+    {
+        var layout = new HostLayout(name);
+        if (!UnitSafeName().IsMatch(name))
+        {
+            throw new CliException(ExitCodes.Usage, $"the app's name '{name}' is not a unit name; give --name with letters, digits, '-' and '_' (for example shop)");
+        }
+
+        if (parsed.GetValue(served.AcmeCaFile) is not null)
+        {
+            throw new CliException(ExitCodes.Usage, $"--acme-ca-file is not supported by deploy yet; install the CA's roots on the hosts and use apphost service, or use a public ACME CA");
+        }
+
+        var secrets = new List<KeyValuePair<string, byte[]>>();
+        string? cert = ReadLocal(parsed.GetValue(served.Cert), "--cert", "cert", secrets, layout);
+        string? key = ReadLocal(parsed.GetValue(served.Key), "--key", "key", secrets, layout);
+        var app = served.ReadAppSettings(parsed, secret =>
+        {
+            ReadLocal(secret.Value, $"--secret {secret.Key}", $"secrets/{secret.Key}", secrets, layout);
+            return $"{layout.Secrets}/secrets/{secret.Key}";
+        });
+        var service = ServiceOptions.CheckedValues(() => ServiceDefinition.Create(name, layout.CurrentFile, parsed.GetValue(served.Port), parsed.GetValue(served.HttpPort), cert, key, null,
+            AcmeSettings.Create(parsed.GetValue(served.AcmeDomains) ?? [], parsed.GetValue(served.AcmeEmail), parsed.GetValue(served.AcmeDirectory)?.OriginalString, null),
+            parsed.GetValue(served.ForwardedBy), parsed.GetValue(served.ProxyProtocol), app));
+        var units = UnitFiles.Render(service);
+        string healthName = HealthTarget.HostNameIn([.. app.Arguments, .. (service.Acme?.Domains ?? []).SelectMany(d => new[] { Contract.OptionNames.AcmeDomain, d })]);
+        return new DeployPlan(service, [.. units.Select(u => new KeyValuePair<string, string>(u.FileName, u.Content))], secrets,
+            [.. units.Select(u => u.FileName).Where(f => f.EndsWith(".socket", StringComparison.Ordinal))], new HealthTarget(service.Port, service.ServesHttps, healthName), restart, Fleet.By)
+        {
+            HealthTimeout = TimeSpan.FromSeconds(healthSeconds),
+        };
+    }
+
+    // Reads a file of this machine that goes to the host's root-only folder; returns its path there.
+    private static string? ReadLocal(string? path, string option, string pathOnHost, List<KeyValuePair<string, byte[]>> secrets, HostLayout layout)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new CliException(ExitCodes.Usage, $"{option} '{path}' does not exist on this machine; deploy copies it to the hosts, so give its path here");
+        }
+
+        secrets.Add(new(pathOnHost, File.ReadAllBytes(path)));
+        return $"{layout.Secrets}/{pathOnHost}";
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+    private static partial Regex UnitSafeName();
+}

@@ -1,0 +1,93 @@
+using System.CommandLine;
+using AppHost.Cli.CommandLine;
+using AppHost.Cli.Commands.Deploy.Remote;
+using AppHost.Cli.Commands.Deploy.Rollout;
+using AppHost.Cli.Commands.Service;
+
+namespace AppHost.Cli.Commands.Deploy;
+
+/// <summary>
+/// <c>apphost rollback --host HOST … --name NAME [--to RELEASE]</c>: every host back on its previous
+/// release (or the one named), rolled out as carefully as a deploy. The units stay as they are.
+/// </summary>
+internal static class RollbackCommand
+{
+    // Fewer hex digits would name several releases as soon as a host keeps a few.
+    private const int MinPrefix = 7;
+
+    public static Command Create()
+    {
+        var hosts = new DeployOptions();
+        var to = new Option<string?>("--to") { Description = "The release to go back to: the start of its sha256 as apphost status shows it. Default: each host's previous release.", HelpName = "release" };
+        var healthSeconds = new Option<int>("--health-timeout") { Description = "Seconds a restarted server has to answer /healthz with 200. Default: 60.", HelpName = "seconds", DefaultValueFactory = _ => 60 };
+        var command = new Command("rollback", "Put every host back on its previous release (or --to one it keeps), one batch at a time, health-checked.") { to, healthSeconds };
+        hosts.AddTo(command, rolling: true);
+        command.SetAction(async (parsed, cancel) =>
+        {
+            string name = RequireName(parsed, hosts);
+            string? release = parsed.GetValue(to)?.ToLowerInvariant();
+            if (release is not null && (release.Length < MinPrefix || !release.All(char.IsAsciiHexDigitLower)))
+            {
+                throw new CliException(ExitCodes.Usage, $"--to '{release}' is not a release; give at least {MinPrefix} hex digits of its sha256, as apphost status shows them");
+            }
+
+            await using var fleet = await Fleet.ConnectAsync(ServiceOptions.CheckedValues(() => hosts.ReadHosts(parsed)), ServiceOptions.CheckedValues(() => hosts.ReadSsh(parsed)),
+                new HostLayout(name), cancel);
+            fleet.Check(host => [.. Preflight.Problems(host.Facts, release: null), .. TargetOf(host.Facts, release, out _) is null ? [] : new[] { TargetOf(host.Facts, release, out _)! }]);
+            if (!parsed.GetValue(hosts.DryRun))
+            {
+                await fleet.LockAsync(cancel);
+            }
+
+            fleet.ThrowIfRefused();
+            if (parsed.GetValue(hosts.DryRun))
+            {
+                foreach (var host in fleet.Hosts)
+                {
+                    TargetOf(host.Facts, release, out string target);
+                    Console.Out.WriteLine(new HostResult(host.Name, "planned", target, host.Facts.VersionOf(target), TimeSpan.Zero).SummaryLine);
+                    RolloutLog.Step(host.Name, $"would go from release {host.Facts.Current![..12]} back to {target[..12]} and restart");
+                }
+
+                return ExitCodes.Success;
+            }
+
+            var results = await RollingOrder.RunAsync(fleet.Hosts, parsed.GetValue(hosts.Parallel), host =>
+            {
+                TargetOf(host.Facts, release, out string target);
+                return HostRollback.RunAsync(host, target, TimeSpan.FromSeconds(parsed.GetValue(healthSeconds)), Fleet.By, cancel);
+            });
+            return DeployCommand.Report(results, "rollback");
+        });
+        return command;
+    }
+
+    /// <summary>The app's name on the hosts: --name, or deploy.json's.</summary>
+    public static string RequireName(ParseResult parsed, DeployOptions hosts) => parsed.GetValue(hosts.Name)
+        ?? throw new CliException(ExitCodes.Usage, "give the app's name on the hosts with --name (its unit's name, for example shop), or run where deploy.json names it");
+
+    // The release to go back to; returns the problem that refuses the host, or null.
+    private static string? TargetOf(HostFacts facts, string? prefix, out string target)
+    {
+        target = "";
+        if (facts.Current is null)
+        {
+            return "the app was never deployed there; nothing to roll back";
+        }
+
+        if (prefix is null)
+        {
+            target = facts.Previous ?? "";
+            return facts.Previous is null ? "it keeps no release before the current one; give one with --to" : null;
+        }
+
+        var matches = facts.Releases.Where(r => r.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        target = matches.Count == 1 ? matches[0] : "";
+        return matches.Count switch
+        {
+            1 => null,
+            0 => $"it keeps no release {prefix}; apphost status lists those it keeps",
+            _ => $"{prefix} names {matches.Count} of its releases; give more digits",
+        };
+    }
+}

@@ -1,0 +1,29 @@
+using AppHost.Cli.Commands.Deploy.Remote;
+using AppHost.Cli.Commands.Service;
+
+namespace AppHost.Cli.Commands.Deploy.Rollout;
+
+/// <summary>What every host gets beside the release (one per processor): the units and secret files, and how its health is checked.</summary>
+/// <param name="Units">File name and text of each unit, rendered by <c>apphost service</c>'s own code.</param>
+/// <param name="SecretFiles">Path under /etc/apphost/NAME and content: the certificate, its key and the app's secrets.</param>
+/// <param name="Sockets">The socket units to enable.</param>
+/// <param name="Health">How each restarted server is asked for /healthz.</param>
+/// <param name="ForceRestart">--restart: restart even when nothing changed.</param>
+/// <param name="By">Who deploys, for the host's history and lock: user@machine.</param>
+internal sealed record DeployPlan(
+    ServiceDefinition Service,
+    IReadOnlyList<KeyValuePair<string, string>> Units,
+    IReadOnlyList<KeyValuePair<string, byte[]>> SecretFiles,
+    IReadOnlyList<string> Sockets,
+    HealthTarget Health,
+    bool ForceRestart,
+    string By)
+{
+    public HostLayout Layout => new(Service.Name);
+
+    /// <summary>How long a restarted server gets to answer /healthz with 200: enough for an ACME order on first start.</summary>
+    public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Release folders kept on each host beyond the current one, for rollback.</summary>
+    public int KeepReleases { get; init; } = 5;
+}

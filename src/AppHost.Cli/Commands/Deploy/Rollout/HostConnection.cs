@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using AppHost.Cli.CommandLine;
+using AppHost.Cli.Commands.Deploy.Remote;
+using AppHost.Cli.Commands.Deploy.Ssh;
+
+namespace AppHost.Cli.Commands.Deploy.Rollout;
+
+/// <summary>One host of a run: its ssh session, what the probe found there, and the deploy lock once held.</summary>
+internal sealed class HostConnection : IAsyncDisposable
+{
+    private Process? _lock;
+
+    private HostConnection(SshSession ssh, HostScripts scripts, HostFacts facts)
+    {
+        Ssh = ssh;
+        Scripts = scripts;
+        Facts = facts;
+    }
+
+    public SshSession Ssh { get; }
+
+    public HostScripts Scripts { get; }
+
+    public HostFacts Facts { get; private set; }
+
+    public string Name => Ssh.Target.Text;
+
+    /// <summary>Connects (the master connection every later command shares) and probes the host.</summary>
+    /// <exception cref="CliException">ssh failed, or the probe did not run; the message names the host.</exception>
+    public static async Task<HostConnection> OpenAsync(SshSession ssh, HostScripts scripts, CancellationToken cancel)
+    {
+        var probe = await ssh.RunUnprivilegedAsync(scripts.Probe(), cancel);
+        if (!probe.Succeeded)
+        {
+            throw new CliException(ExitCodes.HostRefused, $"{ssh.Target.Text}: the probe failed: {probe.LastLine}");
+        }
+
+        var facts = HostFacts.Parse(probe.Output);
+        ssh.Sudo = facts.IsRoot ? "" : "sudo -n ";
+        return new HostConnection(ssh, scripts, facts);
+    }
+
+    /// <summary>Probes again, after a change, for the facts a later step reads.</summary>
+    public async Task RefreshAsync(CancellationToken cancel)
+    {
+        var probe = await Ssh.RunUnprivilegedAsync(Scripts.Probe(), cancel);
+        Facts = probe.Succeeded ? HostFacts.Parse(probe.Output) : Facts;
+    }
+
+    /// <summary>Takes the host's deploy lock, held until this connection is disposed (or this process dies, which closes ssh).</summary>
+    /// <returns>Null once held; else who holds it and since when.</returns>
+    public async Task<string?> LockAsync(string holder, CancellationToken cancel)
+    {
+        _lock = Ssh.StartHeld(Scripts.HoldLock(holder));
+        string? line = await _lock.StandardOutput.ReadLineAsync(cancel);
+        if (line == "locked")
+        {
+            return null;
+        }
+
+        string error = await _lock.StandardError.ReadToEndAsync(cancel);
+        await ReleaseLockAsync();
+        return line is not null && line.StartsWith("held", StringComparison.Ordinal)
+            ? $"another deploy holds its lock ({(line.Length > 5 ? line[5..] : "holder unknown")}); wait for it to finish, or if it died, remove {Scripts.Layout.Lock} on the host"
+            : $"the deploy lock could not be taken: {error.Trim()}";
+    }
+
+    /// <summary>Runs a script as root; a failure becomes <see cref="StepFailedException"/> with the script's last line.</summary>
+    public async Task<RemoteRun> RunAsync(string script, string step, CancellationToken cancel)
+    {
+        var run = await Ssh.RunScriptAsync(script, cancel);
+        return run.Succeeded ? run : throw new StepFailedException($"{step} failed: {run.LastLine}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await ReleaseLockAsync();
+        await Ssh.DisposeAsync();
+    }
+
+    private async Task ReleaseLockAsync()
+    {
+        if (_lock is null)
+        {
+            return;
+        }
+
+        // The host's side ends when its stdin closes, and with it the lock.
+        _lock.StandardInput.Close();
+        await _lock.WaitForExitAsync();
+        _lock.Dispose();
+        _lock = null;
+    }
+}
