@@ -43,12 +43,13 @@ public sealed class StrictHttp2Client
         }
     }
 
-    /// <param name="port">The HTTPS port on 127.0.0.1.</param>
+    /// <param name="port">The HTTPS port on 127.0.0.1, or on <paramref name="address"/>.</param>
     /// <param name="path">The path every request GETs.</param>
     /// <param name="namespacePid">Connect from inside this process's network namespace (a container's init), or from here.</param>
-    public static StrictHttp2Client Start(int port, string path, int? namespacePid = null)
+    /// <param name="address">The server's address; loopback unless said.</param>
+    public static StrictHttp2Client Start(int port, string path, int? namespacePid = null, IPAddress? address = null)
     {
-        var endpoint = new IPEndPoint(IPAddress.Loopback, port);
+        var endpoint = new IPEndPoint(address ?? IPAddress.Loopback, port);
         Func<Task<Socket>> connect = namespacePid is int pid
             ? () => NetworkNamespace.ConnectAsync(pid, endpoint)
             : async () =>
@@ -57,7 +58,7 @@ public sealed class StrictHttp2Client
                 await socket.ConnectAsync(endpoint);
                 return socket;
             };
-        return new StrictHttp2Client(connect, $"127.0.0.1:{port}", path);
+        return new StrictHttp2Client(connect, endpoint.ToString(), path);
     }
 
     /// <summary>Opens no new stream, waits for the open ones to be answered, and reports.</summary>

@@ -27,27 +27,28 @@ public sealed partial class StrictLoad : IAsyncDisposable
 
     private readonly StrictHttp2Client? _http2;
 
-    private StrictLoad(int port, bool http2, int? namespacePid)
+    private StrictLoad(int port, bool http2, int? namespacePid, System.Net.IPAddress? address)
     {
         IReadOnlyList<string> prefix = namespacePid is int pid ? ["nsenter", "--target", pid.ToString(CultureInfo.InvariantCulture), "--net"] : [];
-        string url = $"https://127.0.0.1:{port}{Path}";
+        string url = $"https://{address ?? System.Net.IPAddress.Loopback}:{port}{Path}";
         string seconds = ((int)MaxDuration.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         // Two connections each; one thread per client, as the server needs the cores more than the clients.
         _clients.Add(Client.Start("new TLS connection per request (wrk)", prefix, "wrk", "-t1", "-c2", $"-d{seconds}s", "--timeout", ResponseTimeout, "-H", "Connection: close", url));
         _clients.Add(Client.Start("keep-alive HTTP/1.1 (wrk)", prefix, "wrk", "-t1", "-c2", $"-d{seconds}s", "--timeout", ResponseTimeout, url));
         if (http2)
         {
-            _http2 = StrictHttp2Client.Start(port, Path, namespacePid);
+            _http2 = StrictHttp2Client.Start(port, Path, namespacePid, address);
         }
     }
 
     /// <summary>True while every client still runs: the load really spans what the test did meanwhile.</summary>
     public bool AllRunning => _clients.All(c => !c.Process.HasExited) && _http2?.Running != false;
 
-    /// <param name="port">The server's HTTPS port on 127.0.0.1.</param>
+    /// <param name="port">The server's HTTPS port on 127.0.0.1, or on <paramref name="address"/>.</param>
     /// <param name="http2">Also load it over HTTP/2.</param>
     /// <param name="namespacePid">Load a container's own loopback: the clients run in the network namespace of this process (its init).</param>
-    public static StrictLoad Start(int port, bool http2 = false, int? namespacePid = null) => new(port, http2, namespacePid);
+    /// <param name="address">The server's IPv4 address; loopback unless said.</param>
+    public static StrictLoad Start(int port, bool http2 = false, int? namespacePid = null, System.Net.IPAddress? address = null) => new(port, http2, namespacePid, address);
 
     /// <summary>Stops the clients, lets each finish what it has sent, and returns what each saw.</summary>
     /// <returns>Each client's answers (2xx) and its failures: every error, timeout and other status.</returns>
