@@ -130,8 +130,13 @@ public sealed class SystemdContainer : IAsyncLifetime
         }
         catch (OperationCanceledException)
         {
-            // Killing a PID namespace's init kills every process in it.
-            Signals.Send(InitPid, Signals.Kill);
+            // Killing a PID namespace's init kills every process in it. (Not before init was found:
+            // pid 0 would mean this process's own group.)
+            if (InitPid > 0)
+            {
+                Signals.Send(InitPid, Signals.Kill);
+            }
+
             _nspawn.Kill(entireProcessTree: true);
         }
 
