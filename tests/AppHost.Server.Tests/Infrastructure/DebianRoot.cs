@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -14,6 +15,11 @@ public static class DebianRoot
     // debootstrap fetches and unpacks up to about 120 packages: two minutes here, ten at most on a slow mirror.
     private static readonly TimeSpan DebootstrapTimeout = TimeSpan.FromMinutes(10);
 
+    // One making per root in this process: tests of classes run in parallel share roots (the systemd
+    // tests' and the deploy tests' hosts), and ask for them at the same moment. A failed making stays
+    // failed for the run: trying again would likely take another ten minutes to fail the same way.
+    private static readonly ConcurrentDictionary<string, Lazy<Task<string>>> Makings = new();
+
     /// <summary>Where the root of this release with these packages is kept.</summary>
     /// <param name="release">The Debian release, such as bookworm.</param>
     /// <param name="packages">What debootstrap includes beyond minbase, comma-separated.</param>
@@ -23,9 +29,11 @@ public static class DebianRoot
 
     /// <summary>Makes the root unless it is kept already.</summary>
     /// <returns>Its path.</returns>
-    public static async Task<string> EnsureAsync(string release, string packages)
+    public static Task<string> EnsureAsync(string release, string packages) =>
+        Makings.GetOrAdd(PathOf(release, packages), root => new(() => MakeAsync(root, release, packages))).Value;
+
+    private static async Task<string> MakeAsync(string root, string release, string packages)
     {
-        string root = PathOf(release, packages);
         if (Directory.Exists(root))
         {
             return root;
@@ -38,6 +46,10 @@ public static class DebianRoot
             (await CommandRun.RunAsync(["debootstrap", "--variant=minbase", $"--include={packages}", release, making, "http://deb.debian.org/debian"],
                 timeout: DebootstrapTimeout)).AssertSucceeded();
             Directory.Move(making, root);
+        }
+        catch (IOException) when (Directory.Exists(root))
+        {
+            // Another test process (another worktree's run) made it first; this copy goes below.
         }
         finally
         {

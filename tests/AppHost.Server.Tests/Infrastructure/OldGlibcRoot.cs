@@ -9,8 +9,14 @@ namespace AppHost.Server.Tests.Infrastructure;
 /// </summary>
 public static class OldGlibcRoot
 {
-    private const string Release = "bullseye";
-    private const string Packages = "libssl1.1,ca-certificates";
+    internal const string Release = "bullseye";
+
+    /// <summary>
+    /// OpenSSL 1.1 and CA certificates for the native file run here; systemd, sshd and sudo for the
+    /// deploy tests' Debian 11 host (<see cref="SshHost"/>), which boots this same root: one root
+    /// for both saves a debootstrap on CI, and a chroot never starts what it does not run.
+    /// </summary>
+    internal const string Packages = "libssl1.1,ca-certificates,systemd,systemd-sysv,dbus,procps,openssh-server,sudo";
 
     // Runs in a new mount namespace (unshare), so every mount ends with the process: a tmpfs on /mnt
     // holds the overlay's upper layer, the files are copied in, and the app replaces the shell. This

@@ -7,26 +7,52 @@ namespace AppHost.Server.Tests.Infrastructure;
 /// A real systemd: Debian 12 booted in a container with <c>systemd-nspawn</c>, for the tests that
 /// run the units <c>apphost service</c> writes. The root is made once with debootstrap and cached
 /// (<see cref="DebianRoot"/>); the container sees it through a throw-away overlay
-/// (<c>--volatile=overlay</c>), has no network but its own loopback (<c>--private-network</c>), and
-/// is entered with <c>nsenter</c>. One container serves all the tests of a class, and is powered off after them.
+/// (<c>--volatile=overlay</c>), has no network but its own loopback (<c>--private-network</c>; the
+/// deploy tests' hosts get a link of their own afterwards, <see cref="VethLink"/>), and is entered
+/// with <c>nsenter</c>. One container serves all the tests of a class, and is powered off after them.
 /// </summary>
 public sealed class SystemdContainer : IAsyncLifetime
 {
+    /// <summary>Debian 12.</summary>
+    internal const string Release = "bookworm";
+
     /// <summary>
     /// What the root holds beyond minbase: systemd itself, OpenSSL 3 for the native file's TLS, and
-    /// procps, whose kill the units' ExecReload= runs (every real server has it).
+    /// procps, whose kill the units' ExecReload= runs (every real server has it). sshd and sudo are
+    /// for the deploy tests' hosts (<see cref="SshHost"/>), which boot this same root: one root for
+    /// every Debian 12 container saves a debootstrap on CI, and an idle sshd costs the others nothing.
     /// </summary>
-    private const string Packages = "systemd,systemd-sysv,dbus,libssl3,procps";
+    internal const string Packages = "systemd,systemd-sysv,dbus,libssl3,procps,openssh-server,sudo";
 
     // A booted Debian reaches multi-user.target in 1-3 s here; a loaded CI machine may take much longer.
     private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(90);
 
+    private readonly string _release;
+    private readonly string _packages;
+    private readonly string? _machine;
     private Process? _nspawn;
+
+    /// <summary>The systemd tests' container: Debian 12 with <see cref="Packages"/>.</summary>
+    public SystemdContainer()
+        : this(Release, Packages, machine: null)
+    {
+    }
+
+    /// <summary>A container of another root, or with a name of its own.</summary>
+    /// <param name="release">The Debian release, such as bullseye.</param>
+    /// <param name="packages">What its root holds beyond minbase (<see cref="DebianRoot"/>).</param>
+    /// <param name="machine">The container's name (nspawn's --machine), also its host name; null for the root folder's.</param>
+    internal SystemdContainer(string release, string packages, string? machine)
+    {
+        _release = release;
+        _packages = packages;
+        _machine = machine;
+    }
 
     /// <summary>
     /// Where the root is kept between runs: named for its release and packages, so a change to either makes a new one.
     /// </summary>
-    public static string CachedRoot { get; } = DebianRoot.PathOf("bookworm", Packages);
+    public static string CachedRoot { get; } = DebianRoot.PathOf(Release, Packages);
 
     /// <summary>The container's init (systemd), whose namespaces <c>nsenter</c> enters.</summary>
     public int InitPid { get; private set; }
@@ -62,10 +88,11 @@ public sealed class SystemdContainer : IAsyncLifetime
             return; // the tests skip themselves with the reason
         }
 
-        await DebianRoot.EnsureAsync("bookworm", Packages);
+        string root = await DebianRoot.EnsureAsync(_release, _packages);
         _nspawn = Process.Start(new ProcessStartInfo("systemd-nspawn",
         [
-            "--directory", CachedRoot, "--volatile=overlay", "--private-network", "--register=no", "--keep-unit",
+            "--directory", root, "--volatile=overlay", "--private-network", "--register=no", "--keep-unit",
+            .. _machine is null ? Array.Empty<string>() : ["--machine", _machine],
             "--quiet", "--boot",
         ])
         {
@@ -84,6 +111,11 @@ public sealed class SystemdContainer : IAsyncLifetime
         await Poll.UntilAsync(async () =>
             (await RunAsync(["systemctl", "is-system-running"], check: false)).Output.Trim() is "running" or "degraded",
             BootTimeout, "the container's boot to finish");
+        if (_machine is not null)
+        {
+            // systemd set the name in the root's /etc/hostname over nspawn's: that of the machine debootstrap ran on.
+            await RunAsync(["sh", "-c", $"echo {_machine} > /etc/hostname && hostname {_machine}"]);
+        }
 
         // The tests read what the server logged from the journal, and a load test logs thousands of
         // requests a second: journald's default rate limit (10,000 lines per 30 s per service) would
@@ -130,8 +162,13 @@ public sealed class SystemdContainer : IAsyncLifetime
         }
         catch (OperationCanceledException)
         {
-            // Killing a PID namespace's init kills every process in it.
-            Signals.Send(InitPid, Signals.Kill);
+            // Killing a PID namespace's init kills every process in it. (Not before init was found:
+            // pid 0 would mean this process's own group.)
+            if (InitPid > 0)
+            {
+                Signals.Send(InitPid, Signals.Kill);
+            }
+
             _nspawn.Kill(entireProcessTree: true);
         }
 
@@ -165,6 +202,7 @@ public sealed class SystemdContainer : IAsyncLifetime
         }
     }
 
-    private static bool OnPath(string program) =>
+    /// <summary>True when the program is in a folder of PATH.</summary>
+    internal static bool OnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, program)));
 }
