@@ -126,7 +126,12 @@ internal static partial class DeployCommand
             return ExitCodes.Success;
         }
 
-        string after = failed.Outcome == "restored" ? "it is back on its previous release" : "it could not be put back";
+        string after = failed.Outcome switch
+        {
+            "restored" => "it is back on its previous release",
+            "undone" => "the deploy was undone there (its first)",
+            _ => "it could not be put back",
+        };
         int untouched = results.Count(r => r.Outcome == "untouched");
         throw new CliException(ExitCodes.RolloutFailed, $"{verb} stopped at {failed.Host}: {failed.Problem}; {after}{(untouched > 0 ? $", and {untouched} host(s) after it were left untouched" : "")}")
         {

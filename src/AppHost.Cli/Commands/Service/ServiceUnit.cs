@@ -119,8 +119,8 @@ internal static class ServiceUnit
             return;
         }
 
-        unit.Add($"%d is the folder of the credentials below: copies only this service can read.\n{logs}",
-            $"ExecStart={service.Binary} --cert %d/cert{KeyArgument("%d/key")} {tail}");
+        unit.Add($"$CREDENTIALS_DIRECTORY is the folder of the credentials below: copies only this service can read.\n(Not the %d specifier, which systemd 247 of Debian 11 lacks; the variable works from 247, as LoadCredential= does.)\n{logs}",
+            $"ExecStart={service.Binary} --cert ${{CREDENTIALS_DIRECTORY}}/cert{KeyArgument("${CREDENTIALS_DIRECTORY}/key")} {tail}");
         unit.Add($"A dynamic user cannot read a root-only certificate; systemd reads it and gives the service a copy.\nThe copy is made at start: after a renewal, systemctl restart {service.Name}.service (the socket holds new connections meanwhile).",
             $"LoadCredential=cert:{service.Certificate}");
         if (service.Key is not null)

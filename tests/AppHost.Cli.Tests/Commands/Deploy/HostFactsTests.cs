@@ -27,7 +27,7 @@ public sealed class HostFactsTests
             file=0123 /etc/systemd/system/shop.service
             socket_port=8443
             socket_name=https
-            exec=/opt/apphost/shop/current/shop --cert %d/cert --host-name shop.example.com
+            exec=/opt/apphost/shop/current/shop --log-format json --host-name shop.example.com
             history=2026-12-01T10:00:00Z	deploy	{A}	1.0.0	me@laptop
             history=2026-12-02T10:00:00Z	deploy	{B}	1.1.0	me@laptop
             state=active

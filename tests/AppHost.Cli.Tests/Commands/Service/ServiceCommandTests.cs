@@ -17,7 +17,7 @@ public sealed class ServiceCommandTests : IDisposable
         string[] expected = [.. new[] { "shop.service", "shop.socket", "shop-http.socket" }.Select(f => Path.Combine(_directory.Path, "units", f))];
         Assert.Equal(expected, run.StandardOutput);
         Assert.All(expected, path => Assert.StartsWith("# ", File.ReadAllText(path)));
-        Assert.Contains("ExecStart=/opt/shop/shop --cert %d/cert --key %d/key", File.ReadAllText(expected[0]));
+        Assert.Contains("ExecStart=/opt/shop/shop --cert ${CREDENTIALS_DIRECTORY}/cert --key ${CREDENTIALS_DIRECTORY}/key", File.ReadAllText(expected[0]));
         Assert.Contains("sudo cp units/shop.service units/shop.socket units/shop-http.socket /etc/systemd/system/ && sudo systemctl daemon-reload"
             + " && sudo systemctl enable --now shop.socket shop-http.socket", run.StandardError[^1]);
         if (!OperatingSystem.IsWindows())

@@ -19,7 +19,7 @@ public sealed partial class UnitFilesTests
         Assert.Contains("DynamicUser=yes", service);
         Assert.Contains("LoadCredential=cert:/etc/ssl/shop.pem", service);
         Assert.Contains("LoadCredential=key:/etc/ssl/shop.key", service);
-        Assert.Contains("ExecStart=/opt/shop/shop --cert %d/cert --key %d/key --log-format json --shutdown-timeout 30", service);
+        Assert.Contains("ExecStart=/opt/shop/shop --cert ${CREDENTIALS_DIRECTORY}/cert --key ${CREDENTIALS_DIRECTORY}/key --log-format json --shutdown-timeout 30", service);
         Assert.DoesNotContain(service, s => s.StartsWith("User=", StringComparison.Ordinal));
     }
 
@@ -56,7 +56,7 @@ public sealed partial class UnitFilesTests
     {
         var service = Settings(Render("/etc/ssl/shop.pfx")["shop.service"]);
 
-        Assert.Contains("ExecStart=/opt/shop/shop --cert %d/cert --log-format json --shutdown-timeout 30", service);
+        Assert.Contains("ExecStart=/opt/shop/shop --cert ${CREDENTIALS_DIRECTORY}/cert --log-format json --shutdown-timeout 30", service);
         Assert.Single(service, s => s.StartsWith("LoadCredential=", StringComparison.Ordinal));
     }
 

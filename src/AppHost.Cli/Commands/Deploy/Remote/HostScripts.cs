@@ -184,8 +184,9 @@ internal sealed class HostScripts(HostLayout layout)
     /// <summary>
     /// Undoes <see cref="Install"/>: puts back the units and secrets as they were. With a previous
     /// release, serves it again; without (a first deploy), stops and disables everything, as before it.
+    /// The failed release is removed, so no rollback ever picks it.
     /// </summary>
-    public string Restore(string? previous, string by)
+    public string Restore(string? previous, string failed, string by)
     {
         string serve = previous is null
             ? $"""
@@ -219,6 +220,7 @@ internal sealed class HostScripts(HostLayout layout)
             rm -rf "$before" "$secrets/.before"
             systemctl daemon-reload
             {{serve}}
+            {{(failed == previous ? "" : $"rm -rf {Q($"{layout.Releases}/{failed}")}")}}
             """;
     }
 

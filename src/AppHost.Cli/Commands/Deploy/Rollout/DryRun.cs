@@ -8,7 +8,7 @@ internal static class DryRun
         var facts = host.Facts;
         var changes = new List<string>
         {
-            facts.Releases.Contains(release.Sha256) ? $"release {release.ShortSha} is there already" : $"would upload {release.Size / 1e6:F1} MB",
+            facts.Releases.Contains(release.Sha256) ? $"release {release.ShortSha} is there already" : $"would upload {HostDeploy.Megabytes(release.Size)}",
         };
         var changedUnits = plan.Units.Where(u => !facts.Files.TryGetValue(Remote.HostLayout.UnitPath(u.Key), out string? sha) || sha != Sha256(u.Value)).Select(u => u.Key).ToList();
         changes.Add(changedUnits.Count == 0 ? "units unchanged" : $"would write {string.Join(", ", changedUnits)}");

@@ -61,7 +61,7 @@ internal sealed class HostConnection : IAsyncDisposable
         string error = await _lock.StandardError.ReadToEndAsync(cancel);
         await ReleaseLockAsync();
         return line is not null && line.StartsWith("held", StringComparison.Ordinal)
-            ? $"another deploy holds its lock ({(line.Length > 5 ? line[5..] : "holder unknown")}); wait for it to finish, or if it died, remove {Scripts.Layout.Lock} on the host"
+            ? $"another deploy or rollback is running there ({(line.Length > 5 ? line[5..] : "started by an unknown user")}); wait for it to finish (its lock ends with its ssh connection)"
             : $"the deploy lock could not be taken: {error.Trim()}";
     }
 
@@ -70,6 +70,16 @@ internal sealed class HostConnection : IAsyncDisposable
     {
         var run = await Ssh.RunScriptAsync(script, cancel);
         return run.Succeeded ? run : throw new StepFailedException($"{step} failed: {run.LastLine}");
+    }
+
+    /// <summary>Restarts the service; systemctl returns once the new process said READY=1, or failed to.</summary>
+    public async Task RestartAsync(CancellationToken cancel)
+    {
+        // systemctl's own message only points at the journal, whose lines the failure shows anyway.
+        if (!(await Ssh.RunScriptAsync(Scripts.Restart(), cancel)).Succeeded)
+        {
+            throw new StepFailedException("the service did not start: it exited or never reported ready");
+        }
     }
 
     public async ValueTask DisposeAsync()

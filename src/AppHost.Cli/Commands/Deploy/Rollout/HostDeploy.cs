@@ -35,7 +35,7 @@ internal static class HostDeploy
                     throw new StepFailedException($"upload failed: {upload.LastLine}");
                 }
 
-                RolloutLog.Step(host.Name, $"uploaded {release.Size / 1e6:F1} MB, sha256 checked", step);
+                RolloutLog.Step(host.Name, $"uploaded {Megabytes(release.Size)}, sha256 checked", step);
             }
 
             var check = await host.RunAsync(host.Scripts.Check(release.Sha256, plan.Service.App.Arguments, plan.Service.App.Environment), "the release's check", cancel);
@@ -58,7 +58,7 @@ internal static class HostDeploy
                 await host.RunAsync(host.Scripts.Switch(release.Sha256, "deploy", version, plan.By), "switching to the release", cancel);
             }
 
-            await host.RunAsync(host.Scripts.Restart(), "the restart", cancel);
+            await host.RestartAsync(cancel);
             RolloutLog.Step(host.Name, "restarted, ready", step);
             await WaitHealthyAsync(host, plan, cancel);
             RolloutLog.Step(host.Name, "/healthz answers 200", step);
@@ -74,23 +74,23 @@ internal static class HostDeploy
                 return new HostResult(host.Name, "failed", release.Sha256, version, total.Elapsed, e.Message, journal);
             }
 
-            string outcome = await RestoreAsync(host, plan, facts.Current, cancel);
+            string outcome = await RestoreAsync(host, plan, facts.Current, release.Sha256, cancel);
             return new HostResult(host.Name, outcome, release.Sha256, version, total.Elapsed, e.Message, journal);
         }
     }
 
     /// <summary>Puts the units, secrets and release back as they were before, and checks the host is healthy again.</summary>
-    /// <returns>The host's outcome: restored, or failed when even that did not work.</returns>
-    private static async Task<string> RestoreAsync(HostConnection host, DeployPlan plan, string? previous, CancellationToken cancel)
+    /// <returns>The host's outcome: restored, undone (a first deploy), or failed when even that did not work.</returns>
+    private static async Task<string> RestoreAsync(HostConnection host, DeployPlan plan, string? previous, string failed, CancellationToken cancel)
     {
         var step = Stopwatch.StartNew();
         try
         {
-            await host.RunAsync(host.Scripts.Restore(previous, plan.By), "putting the previous release back", cancel);
+            await host.RunAsync(host.Scripts.Restore(previous, failed, plan.By), "putting the previous release back", cancel);
             if (previous is null)
             {
                 RolloutLog.Step(host.Name, "first deploy undone: units removed, nothing serves", step);
-                return "restored";
+                return "undone";
             }
 
             await WaitHealthyAsync(host, plan, cancel);
@@ -106,6 +106,9 @@ internal static class HostDeploy
 
     private static Task WaitHealthyAsync(HostConnection host, DeployPlan plan, CancellationToken cancel) =>
         HealthCheck.RequireAsync(host.Ssh, plan.Health, plan.HealthTimeout, cancel);
+
+    /// <summary>A size as the output shows it: 12.0 MB, or 0.3 MB for a small file rather than 0.0.</summary>
+    public static string Megabytes(long bytes) => $"{Math.Max(bytes / 1e6, 0.1):F1} MB";
 
     private static async Task<IReadOnlyList<string>> JournalAsync(HostConnection host, CancellationToken cancel)
     {

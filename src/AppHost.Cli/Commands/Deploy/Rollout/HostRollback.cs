@@ -19,7 +19,7 @@ internal static class HostRollback
         try
         {
             await host.RunAsync(host.Scripts.Switch(target, "rollback", version, by), "switching to the release", cancel);
-            await host.RunAsync(host.Scripts.Restart(), "the restart", cancel);
+            await host.RestartAsync(cancel);
             RolloutLog.Step(host.Name, $"restarted on release {target[..12]}{(version.Length > 0 ? $" ({version})" : "")}, ready", step);
             await HealthCheck.RequireAsync(host.Ssh, health, healthTimeout, cancel);
             RolloutLog.Step(host.Name, "/healthz answers 200", step);
@@ -32,7 +32,7 @@ internal static class HostRollback
             try
             {
                 await host.RunAsync(host.Scripts.Switch(current, "restore", facts.VersionOf(current), by), "switching back", cancel);
-                await host.RunAsync(host.Scripts.Restart(), "the restart", cancel);
+                await host.RestartAsync(cancel);
                 await HealthCheck.RequireAsync(host.Ssh, health, healthTimeout, cancel);
                 RolloutLog.Step(host.Name, $"back on release {current[..12]}, /healthz answers 200", step);
                 outcome = "restored";
