@@ -1,0 +1,220 @@
+using System.Globalization;
+using AppHost.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace AppHost.Server.Tests.Deploy;
+
+/// <summary>
+/// <c>apphost deploy</c>, <c>rollback</c> and <c>status</c> against real hosts: Debian containers with
+/// systemd and sshd on links of their own (<see cref="SshFleet"/>), reached with this machine's ssh.
+/// Each test deploys an app of its own name and ports, so the tests share the hosts without meeting.
+/// </summary>
+[Collection(NativeAppCollection.Name)]
+public sealed class DeployTests(NativeAppFixture native, SshFleet fleet, DeployReleases releases, ITestOutputHelper output)
+    : IClassFixture<SshFleet>, IClassFixture<DeployReleases>
+{
+    private const string Secret = "postgres://shop:s3cret-value@db/shop";
+
+    [SshFact]
+    public async Task AFirstDeployServesHttpsAndHttp2AndRedirectsOnEveryHost()
+    {
+        using var folder = new TempDirectory();
+        string secret = Path.Combine(folder.Path, "database-url");
+        await File.WriteAllTextAsync(secret, Secret);
+        // The second host through a user with sudo, as many servers are run.
+        string[] hosts = ["--host", fleet.Bookworm[0].Alias, "--host", $"{SshHost.SudoUser}@{fleet.Bookworm[1].Alias}"];
+
+        var run = await DeployAsync(new("first", 443, 80), hosts, ["--secret", $"database-url={secret}", "--", "--greeting", "Howdy"]);
+
+        run.AssertSucceeded();
+        foreach (var host in fleet.Bookworm)
+        {
+            Assert.Equal(("2", "200"), await CurlAsync("--http2", $"https://{host.Address}/api/greeting?name=you", "Howdy, you!"));
+            Assert.Equal(("1.1", "200"), await CurlAsync("--http1.1", $"https://{host.Address}/api/greeting?name=you", "Howdy, you!"));
+            Assert.Equal(("1.1", "308"), await CurlAsync("--http1.1", $"http://{host.Address}/api/greeting?name=you", ""));
+            // The key and the secret are root's alone on the host, and in no unit, process list or output.
+            Assert.Equal("600 root root\n600 root root\n", (await host.RunAsync(["stat", "-c", "%a %U %G", "/etc/apphost/first/key", "/etc/apphost/first/secrets/database-url"])).Output);
+            Assert.Equal(Secret, (await host.RunAsync(["cat", "/run/credentials/first.service/database-url"])).Output);
+            string visible = (await host.RunAsync(["sh", "-c", "cat /etc/systemd/system/first.* /opt/apphost/first/history; ps -eo args"])).Output;
+            Assert.DoesNotContain("s3cret", visible);
+            Assert.DoesNotContain("PRIVATE KEY", visible);
+        }
+
+        Assert.All(fleet.Bookworm, host => Assert.Contains($"{host.Alias}\tdeployed\t", run.Output));
+        Assert.DoesNotContain("s3cret", run.Output + run.Errors);
+    }
+
+    [SshFact]
+    public async Task DeployingTheSameReleaseAgainSendsNothingAndRestartsNothing()
+    {
+        var app = new App("again", 8444, 8081);
+        (await DeployAsync(app)).AssertSucceeded();
+        string pids = await MainPidsAsync(app);
+
+        var run = await DeployAsync(app);
+
+        run.AssertSucceeded();
+        Assert.All(fleet.Bookworm, host => Assert.Contains($"{host.Alias}\tunchanged\t", run.Output));
+        Assert.Contains("is there already, not sent", run.Errors);
+        Assert.DoesNotContain("uploaded", run.Errors);
+        Assert.Equal(pids, await MainPidsAsync(app));
+    }
+
+    [SshFact]
+    public async Task ANewReleaseUnderLoadLosesNoRequestAndNeitherDoesRollingBack()
+    {
+        var app = new App("rolling", 8445, 8082);
+        (await DeployAsync(app)).AssertSucceeded();
+        string second = releases.SecondRelease(native.NativeFile);
+
+        await AssertNothingLostAsync(app, () => DeployAsync(app, binary: second));
+        await AssertServesAsync(app, second);
+
+        await AssertNothingLostAsync(app, () => ToolAsync(["rollback", "--name", app.Name, .. HostOptions()]));
+        await AssertServesAsync(app, native.NativeFile);
+    }
+
+    [SshFact]
+    public async Task AReleaseThatDoesNotStartIsPutBackAndTheNextHostIsLeftAlone()
+    {
+        var app = new App("crashing", 8446, 8083);
+        (await DeployAsync(app)).AssertSucceeded();
+
+        var run = await DeployAsync(app, binary: await releases.CrashingReleaseAsync());
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains($"error: deploy stopped at {fleet.Bookworm[0].Alias}: the service did not start", run.Errors);
+        Assert.Contains("it is back on its previous release, and 1 host(s) after it were left untouched", run.Errors);
+        Assert.Contains("fatal: cannot reach the database", run.Errors); // the host's journal
+        Assert.Contains($"{fleet.Bookworm[1].Alias}\tuntouched", run.Output);
+        await AssertServesAsync(app, native.NativeFile);
+    }
+
+    [SshFact]
+    public async Task AReleaseWhoseHealthCheckFailsIsPutBack()
+    {
+        var app = new App("unhealthy", 8447, 8084);
+        (await DeployAsync(app)).AssertSucceeded();
+
+        // The same release with a setting that makes the app refuse every other host name, /healthz's too.
+        var run = await DeployAsync(app, extra: ["--env", "APPHOSTSAMPLE_HOST_NAME=elsewhere.example", "--health-timeout", "3"]);
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains($"error: deploy stopped at {fleet.Bookworm[0].Alias}: /healthz answered HTTP/1.1 400 Bad Request for 3 s", run.Errors);
+        Assert.Contains($"{fleet.Bookworm[1].Alias}\tuntouched", run.Output);
+        await AssertServesAsync(app, native.NativeFile);
+        Assert.Equal(1, (await fleet.Bookworm[0].RunAsync(["grep", "-q", "elsewhere", "/etc/systemd/system/unhealthy.service"], check: false)).ExitCode);
+    }
+
+    [SshFact]
+    public async Task HostsThatCannotTakeTheReleaseAreRefusedBeforeAnyHostChanges()
+    {
+        var app = new App("refused", 8448, 8085);
+        var bookworm = fleet.Bookworm[0];
+        using var folder = new TempDirectory();
+        string unknownKeys = Path.Combine(folder.Path, "known_hosts");
+        await File.WriteAllTextAsync(unknownKeys, "");
+        // A port of this machine's own end of the link, where nothing listens.
+        string unreachable = Path.Combine(folder.Path, "config");
+        await File.WriteAllTextAsync(unreachable, $"Host nowhere\n    HostName {bookworm.LocalAddress}\n    Port 1\n");
+        // Another deploy's lock, held as long as the unit runs.
+        await bookworm.RunAsync(["sh", "-c", "echo 'alice@laptop since 2026-12-06T06:00:00Z' > /run/lock/apphost-refused.holder && "
+            + "systemd-run --unit=other-deploy flock /run/lock/apphost-refused.lock sleep 300"]);
+        try
+        {
+            (await DeployAsync(app, binary: await ArmFileAsync(folder.Path), hosts: ["--host", fleet.Bookworm[1].Alias]))
+                .AssertOneLineError(6, $"{fleet.Bookworm[1].Alias}: its processor is x86_64, the file is for aarch64");
+            (await DeployAsync(app, binary: "/bin/true", hosts: ["--host", fleet.Bullseye.Alias]))
+                .AssertOneLineError(6, $"{fleet.Bullseye.Alias}: its glibc is 2.31, older than the");
+            (await ToolAsync(["deploy", "--binary", native.NativeFile, "--ssh-config", fleet.ConfigTrusting(unknownKeys), "--host", fleet.Bookworm[1].Alias]))
+                .AssertOneLineError(6, "its host key is not in known_hosts", "--accept-new-host-key");
+            (await ToolAsync(["deploy", "--binary", native.NativeFile, "--ssh-config", unreachable, "--host", "nowhere"]))
+                .AssertOneLineError(6, "nowhere: unreachable", "Connection refused");
+            (await DeployAsync(app, hosts: ["--host", bookworm.Alias]))
+                .AssertOneLineError(6, $"{bookworm.Alias}: another deploy or rollback is running there (alice@laptop since 2026-12-06T06:00:00Z)");
+        }
+        finally
+        {
+            await bookworm.RunAsync(["systemctl", "stop", "other-deploy"]);
+        }
+
+        foreach (var host in fleet.Hosts)
+        {
+            Assert.Equal(1, (await host.RunAsync(["test", "-e", "/opt/apphost/refused"], check: false)).ExitCode);
+        }
+    }
+
+    /// <summary>An app of one test: its name on the hosts, its HTTPS port and its redirect port.</summary>
+    private sealed record App(string Name, int Port, int HttpPort);
+
+    private async Task AssertServesAsync(App app, string release)
+    {
+        var status = (await ToolAsync(["status", "--name", app.Name, .. HostOptions()])).AssertSucceeded();
+        foreach (var host in fleet.Bookworm)
+        {
+            Assert.Contains($"{host.Alias}\tactive\tcurrent {DeployReleases.Sha256Of(release)[..12]}", status.Output);
+            Assert.Equal(("2", "200"), await CurlAsync("--http2", $"https://{host.Address}:{app.Port}/api/greeting?name=you", "Hello, you!"));
+        }
+    }
+
+    private async Task AssertNothingLostAsync(App app, Func<Task<CommandRun>> change)
+    {
+        var loads = fleet.Bookworm.Select(host => StrictLoad.Start(app.Port, http2: true, address: host.Address)).ToList();
+        try
+        {
+            (await change()).AssertSucceeded();
+            Assert.All(loads, load => Assert.True(load.AllRunning, "the load stopped before the change ended"));
+            foreach (var load in loads)
+            {
+                StrictLoad.AssertNothingLost(await load.StopAsync(), output);
+            }
+        }
+        finally
+        {
+            foreach (var load in loads)
+            {
+                await load.DisposeAsync();
+            }
+        }
+    }
+
+    private Task<CommandRun> DeployAsync(App app, string[]? hosts = null, string[]? options = null, string? binary = null, string[]? extra = null) =>
+        ToolAsync(["deploy", "--binary", binary ?? native.NativeFile, "--name", app.Name, "--port", app.Port.ToString(CultureInfo.InvariantCulture),
+            "--http-port", app.HttpPort.ToString(CultureInfo.InvariantCulture), "--cert", native.Certificates.CertificatePem, "--key", native.Certificates.KeyPem,
+            .. extra ?? [], "--ssh-config", fleet.ConfigFile, .. hosts ?? HostOptions()[2..], .. options ?? []]);
+
+    // Both Debian 12 hosts, in order, with the fleet's ssh config.
+    private string[] HostOptions() => ["--ssh-config", fleet.ConfigFile, .. fleet.Bookworm.SelectMany(h => new[] { "--host", h.Alias })];
+
+    private async Task<CommandRun> ToolAsync(string[] args)
+    {
+        var run = await AppHostTool.RunAsync(AppContext.BaseDirectory, args);
+        output.WriteLine($"$ apphost {string.Join(' ', args)}\nexit {run.ExitCode}\n{run.Output}{run.Errors}");
+        return run;
+    }
+
+    private async Task<string> MainPidsAsync(App app) =>
+        string.Join(',', await Task.WhenAll(fleet.Bookworm.Select(async h => (await h.RunAsync(["systemctl", "show", "-P", "MainPID", $"{app.Name}.service"])).Output.Trim())));
+
+    // An ELF file marked for arm64 (this machine's /bin/true with its e_machine changed): refused before it could ever run.
+    private static async Task<string> ArmFileAsync(string folder)
+    {
+        string path = Path.Combine(folder, "apphostsample");
+        byte[] elf = await File.ReadAllBytesAsync("/bin/true");
+        elf[18] = 183; // EM_AARCH64, little-endian
+        elf[19] = 0;
+        await File.WriteAllBytesAsync(path, elf);
+        return path;
+    }
+
+    // What curl got: the HTTP version and the status, after checking the body holds what it should.
+    // -k: the test certificate is for localhost, not for the hosts' addresses.
+    private static async Task<(string Version, string Status)> CurlAsync(string version, string url, string body)
+    {
+        var run = (await CommandRun.RunAsync(["curl", "-sk", version, "--max-time", "10", "-w", "\n%{http_version} %{http_code}", url])).AssertSucceeded();
+        string[] lines = run.Output.Split('\n');
+        Assert.Contains(body, string.Join('\n', lines[..^1]));
+        string[] last = lines[^1].Split(' ');
+        return (last[0], last[1]);
+    }
+}
