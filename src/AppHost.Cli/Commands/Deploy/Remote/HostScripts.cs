@@ -159,7 +159,12 @@ internal sealed class HostScripts(HostLayout layout)
             if [ -n "$changed_units" ]; then systemctl daemon-reload; fi
             systemctl enable --quiet {{string.Join(' ', sockets)}}
             for s in {{string.Join(' ', sockets)}}; do
-              case " $changed_units " in *" $s "*) systemctl restart "$s";; *) systemctl start "$s";; esac
+              case " $changed_units " in *" $s "*) action=restart;; *) action=start;; esac
+              if ! systemctl $action "$s" 2>/dev/null; then
+                # systemctl itself only points at the journal; the socket's own line says why (a port in use, say).
+                echo "$s could not listen: $(journalctl -u "$s" -n 20 -o cat --no-pager | grep -m1 -i 'fail' || echo 'see journalctl -u '"$s")" >&2
+                exit 1
+              fi
             done
             echo "changed=$changed"
 

@@ -78,9 +78,12 @@ internal sealed class Fleet : IAsyncDisposable
 
     private static async Task<(HostConnection? Host, string? Refusal)> OpenOneAsync(SshSession ssh, HostLayout layout, CancellationToken cancel)
     {
+        var timer = System.Diagnostics.Stopwatch.StartNew();
         try
         {
-            return (await HostConnection.OpenAsync(ssh, new HostScripts(layout), cancel), null);
+            var host = await HostConnection.OpenAsync(ssh, new HostScripts(layout), cancel);
+            RolloutLog.Step(host.Name, "connected and probed", timer);
+            return (host, null);
         }
         catch (CliException e)
         {
