@@ -118,4 +118,17 @@ public sealed class CommandLineTests
         Assert.Equal(0, run.ExitCode);
         Assert.StartsWith("1.0.0", Assert.Single(run.StandardOutput, l => l.Length > 0));
     }
+
+    [Fact]
+    public async Task CheckJudgesTheOptionsAndExitsWithoutServing()
+    {
+        // A port in use by nothing and an app option: valid, so exit 0 at once, having listened nowhere.
+        var valid = await AppExit.RunAsync("--check", "--port", "1", "--greeting", "Hej");
+        var invalid = await AppExit.RunAsync("--check", "--greeting", "");
+
+        Assert.Equal(0, valid.ExitCode);
+        Assert.Empty(valid.StandardError);
+        Assert.DoesNotContain(valid.StandardOutput, line => line.Contains("Listening", StringComparison.Ordinal));
+        invalid.AssertOneLineError(Usage, "--greeting '' is not valid");
+    }
 }

@@ -33,7 +33,7 @@ internal static class RollbackCommand
 
             await using var fleet = await Fleet.ConnectAsync(ServiceOptions.CheckedValues(() => hosts.ReadHosts(parsed)), ServiceOptions.CheckedValues(() => hosts.ReadSsh(parsed)),
                 new HostLayout(name), cancel);
-            fleet.Check(host => [.. Preflight.Problems(host.Facts, release: null), .. TargetOf(host.Facts, release, out _) is null ? [] : new[] { TargetOf(host.Facts, release, out _)! }]);
+            fleet.Check(host => Preflight.Problems(host.Facts, release: null).Concat(TargetOf(host.Facts, release, out _) is { } problem ? [problem] : []));
             if (!parsed.GetValue(hosts.DryRun))
             {
                 await fleet.LockAsync(cancel);

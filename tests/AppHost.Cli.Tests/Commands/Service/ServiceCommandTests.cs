@@ -40,6 +40,25 @@ public sealed class ServiceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TheAppsOwnOptionsEnvironmentAndSecretsReachItsUnit()
+    {
+        (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--env", "SHOP_MODE=fast", "--secret", "db=/etc/shop/db",
+            "--", "--greeting", "Good day", "--host-name", "shop.example.com")).AssertSucceeded();
+
+        string unit = File.ReadAllText(Path.Combine(_directory.Path, "shop.service"));
+        Assert.Contains("--shutdown-timeout 30 --greeting \"Good day\" --host-name shop.example.com\n", unit);
+        Assert.Contains("\nEnvironment=\"SHOP_MODE=fast\"\n", unit);
+        Assert.Contains("\nLoadCredential=db:/etc/shop/db\n", unit);
+    }
+
+    [Fact]
+    public async Task AWordBeforeTheDoubleDashIsNotTakenForAnAppOption()
+    {
+        (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "stray", "--binary", Binary))
+            .AssertOneLineError(2, "unexpected 'stray': the app's own options go after --");
+    }
+
+    [Fact]
     public async Task FilesGoToTheCurrentFolderByDefault()
     {
         var run = (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--http-port", "0", "--cert", Certificate)).AssertSucceeded();
