@@ -45,12 +45,13 @@ public sealed class DeployTests(NativeAppFixture native, SshFleet fleet, DeployR
     }
 
     [SshFact]
-    public async Task DeployingTheSameReleaseAgainSendsNothingAndRestartsNothing()
+    public async Task DeployingTheSameReleaseAgainSendsNothingAndRestartsNothingAsTheDryRunSaid()
     {
         var app = new App("again", 8444, 8081);
         (await DeployAsync(app)).AssertSucceeded();
         string pids = await MainPidsAsync(app);
 
+        var dryRun = await DeployAsync(app, extra: ["--dry-run"]);
         var run = await DeployAsync(app);
 
         run.AssertSucceeded();
@@ -58,6 +59,8 @@ public sealed class DeployTests(NativeAppFixture native, SshFleet fleet, DeployR
         Assert.Contains("is there already, not sent", run.Errors);
         Assert.DoesNotContain("uploaded", run.Errors);
         Assert.Equal(pids, await MainPidsAsync(app));
+        dryRun.AssertSucceeded();
+        Assert.All(fleet.Bookworm, host => Assert.Contains($"{host.Alias}: release {DeployReleases.Sha256Of(native.NativeFile)[..12]} is there already; units unchanged; would not restart", dryRun.Errors));
     }
 
     [SshFact]

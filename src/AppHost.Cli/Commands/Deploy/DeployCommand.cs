@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using AppHost.Cli.CommandLine;
 using AppHost.Cli.Commands.Deploy.Remote;
@@ -85,7 +84,7 @@ internal static partial class DeployCommand
 
         var results = await RollingOrder.RunAsync(fleet.Hosts, parsed.GetValue(options.Parallel),
             host => HostDeploy.RunAsync(host, plan, releases[host.Facts.Machine], cancel));
-        return Report(results, "deploy");
+        return RolloutReport.Print(results, "deploy");
     }
 
     private static async Task<Dictionary<string, ReleaseFile>> PublishForAsync(string? project, IReadOnlyList<string> machines, CancellationToken cancel)
@@ -111,32 +110,6 @@ internal static partial class DeployCommand
         int doubleDash = tokens.FindIndex(t => t.Type == TokenType.DoubleDash);
         int at = tokens.FindIndex(t => t.Type == TokenType.Argument && t.Value == value);
         return value is null || (doubleDash >= 0 && at > doubleDash) ? null : value;
-    }
-
-    /// <summary>Prints each host's line on stdout, and for a failure the error with the host's journal.</summary>
-    public static int Report(IReadOnlyList<HostResult> results, string verb)
-    {
-        foreach (var result in results)
-        {
-            Console.Out.WriteLine(result.SummaryLine);
-        }
-
-        if (results.FirstOrDefault(r => r.Failed) is not { } failed)
-        {
-            return ExitCodes.Success;
-        }
-
-        string after = failed.Outcome switch
-        {
-            "restored" => "it is back on its previous release",
-            "undone" => "the deploy was undone there (its first)",
-            _ => "it could not be put back",
-        };
-        int untouched = results.Count(r => r.Outcome == "untouched");
-        throw new CliException(ExitCodes.RolloutFailed, $"{verb} stopped at {failed.Host}: {failed.Problem}; {after}{(untouched > 0 ? $", and {untouched} host(s) after it were left untouched" : "")}")
-        {
-            Details = failed.Journal is { Count: > 0 } journal ? [$"last lines of {failed.Host}'s journal:", .. journal] : [],
-        };
     }
 
     private static DeployPlan Plan(ParseResult parsed, ServiceOptions served, string name, bool restart, int healthSeconds)

@@ -57,7 +57,7 @@ internal static class RollbackCommand
                 TargetOf(host.Facts, release, out string target);
                 return HostRollback.RunAsync(host, target, TimeSpan.FromSeconds(parsed.GetValue(healthSeconds)), Fleet.By, cancel);
             });
-            return DeployCommand.Report(results, "rollback");
+            return RolloutReport.Print(results, "rollback");
         });
         return command;
     }
