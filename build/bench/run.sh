@@ -13,9 +13,9 @@ DURATION=${DURATION:-3}                 # seconds of each measured load run
 WARMUP=${WARMUP:-1}                     # seconds of load per server and scenario before the first round
 PORT_BASE=${PORT_BASE:-18100}           # loopback ports PORT_BASE+1 .. PORT_BASE+79
 
-begun=$(date +%s)
-note() { echo "[$(($(date +%s) - begun))s] $*" >&2; }
-die() { echo "error: $*" >&2; exit 1; }
+# note, die, install_packages, cli, build, busy, generate_load, stop_all and pid; $native, $cert and $key.
+# shellcheck source=build/bench/common.sh
+. "$bench/common.sh"
 
 # --- Tools ------------------------------------------------------------------------------------
 need=()
@@ -24,12 +24,7 @@ command -v h2load > /dev/null || need+=(nghttp2-client)
 command -v nginx > /dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v go > /dev/null || need+=(golang-go)
 command -v gnuplot > /dev/null || need+=(gnuplot-nox)
-if ((${#need[@]})); then
-    note "installing ${need[*]}"
-    sudo=$([ "$(id -u)" -eq 0 ] || echo sudo)
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q -o DPkg::Lock::Timeout=300 "${need[@]}"
-fi
+install_packages "${need[@]}"
 nginx=$(command -v nginx || echo /usr/sbin/nginx)
 command -v dotnet > /dev/null || die "the .NET 10 SDK is needed: https://dot.net"
 
@@ -37,29 +32,6 @@ command -v dotnet > /dev/null || die "the .NET 10 SDK is needed: https://dot.net
 results=$WORK/results
 rm -rf "$WORK/logs" "$results" "$WORK/nginx-static" "$WORK/nginx-proxy"
 mkdir -p "$WORK/logs" "$results"
-cli() { dotnet run --project "$root/src/AppHost.Cli" -c Release -- "$@"; }
-native=$WORK/bench/artifacts/publish/linux-x64/bench
-cert=$WORK/bench.pem key=$WORK/bench.key
-
-build() {
-    rm -rf "$WORK/bench" "$WORK/jit"
-    note "this commit's AppHost.Server package, restored from $WORK/packages"
-    "$root/build/local-packages.sh" "$WORK" > "$WORK/logs/pack.log" 2>&1 || die "packing failed; see $WORK/logs/pack.log"
-    note "apphost new Bench, plus build/bench/app/*.cs and one line in Program.cs"
-    cli new Bench -o "$WORK/bench" > /dev/null 2> "$WORK/logs/new.log" || die "apphost new failed; see $WORK/logs/new.log"
-    cp "$bench"/app/*.cs "$WORK/bench/src/Bench/Endpoints/"
-    sed -i 's/^\(\s*\)app\.MapGreeting(.*);/&\n\1app.MapBench();/' "$WORK/bench/src/Bench/Program.cs"
-    grep -q 'app.MapBench();' "$WORK/bench/src/Bench/Program.cs" || die "app.MapGreeting(...); not found in the generated Program.cs"
-
-    note "apphost publish --rid linux-x64 (NativeAOT)"
-    cli publish "$WORK/bench" --rid linux-x64 --no-smoke > "$WORK/publish.txt" 2> "$WORK/logs/publish.log" ||
-        die "apphost publish failed; see $WORK/logs/publish.log"
-    [ "$(awk '$1 == "path" { print $2 }' "$WORK/publish.txt")" = "$native" ] || die "apphost publish wrote elsewhere than $native"
-    note "dotnet publish -p:PublishAot=false (framework-dependent, JIT)"
-    dotnet publish "$WORK/bench/src/Bench" -c Release -o "$WORK/jit" -p:PublishAot=false > "$WORK/logs/publish-jit.log" 2>&1 ||
-        die "dotnet publish failed; see $WORK/logs/publish-jit.log"
-    cli cert --pem -o "$cert" --force > /dev/null 2> "$WORK/logs/cert.log" || die "apphost cert failed; see $WORK/logs/cert.log"
-}
 # The Go server and the measuring tools build while dotnet works (standard library only: no downloads).
 (
     cd "$bench/go" && GOPROXY=off go build -trimpath -ldflags="-s -w" -o "$WORK/bench-go" .
@@ -101,8 +73,6 @@ command_of() {
 }
 
 # --- Machine and versions -----------------------------------------------------------------------
-# Other heavy work on the machine (tests, the conformance run) skews every number; it is recorded.
-busy() { pgrep -fc "dotnet test|vstest|testhost|slowhttptest|testssl" || true; }
 {
     printf 'date\t%s\n' "$(date -u '+%Y-%m-%d %H:%M UTC')"
     printf 'command\t%s\n' "ROUNDS=$ROUNDS STARTUP_ROUNDS=$STARTUP_ROUNDS DURATION=$DURATION WARMUP=$WARMUP build/bench/run.sh"
@@ -153,17 +123,6 @@ for ((round = 1; round <= STARTUP_ROUNDS; round++)); do
 done
 
 # --- Load -------------------------------------------------------------------------------------
-declare -A pid=()      # process ids of the running servers, by name
-stop_all() {
-    local name
-    for name in "${!pid[@]}"; do
-        kill -TERM "${pid[$name]}" 2> /dev/null || true
-    done
-    for name in "${!pid[@]}"; do
-        wait "${pid[$name]}" 2> /dev/null || true
-    done
-    pid=()
-}
 trap stop_all EXIT
 
 start() { # name port-for-readiness scheme command...
@@ -233,31 +192,6 @@ pids_of() { # server proto
     nginx:*) echo "${pid[nginx]}" ;;
     proxy:*) echo "${pid[nginx-proxy]} ${pid[proxied-app]}" ;;
     native-log:*) echo "${pid[native-log]}" ;;
-    esac
-}
-
-# One load run; prints "requests/s p50-ms p99-ms errors". wrk: 2 threads, 64 connections.
-# h2load: 2 threads, 16 connections, 10 streams each, latency percentiles from its per-request log.
-generate_load() { # proto url seconds
-    local out=$WORK/logs/load.out
-    case $1 in
-    h1 | h1s)
-        wrk -t2 -c64 -d"$3"s --latency "$2" > "$out"
-        awk 'function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-             /^ +50%/ { p50 = ms($2) } /^ +99%/ { p99 = ms($2) } /^Requests\/sec/ { rps = $2 }
-             /Socket errors/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 } /Non-2xx/ { errors += $5 }
-             END { printf "%.0f %.3f %.3f %d\n", rps, p50, p99, errors }' "$out"
-        ;;
-    h2s)
-        rm -f "$out.log"
-        h2load -t2 -c16 -m10 -D "$3" --log-file="$out.log" "$2" > "$out"
-        grep -qi "application protocol: h2" "$out" || die "h2load did not negotiate HTTP/2 with $2"
-        local rps errors
-        rps=$(awk '/^finished in/ { gsub(/,/, ""); print $4 }' "$out")
-        errors=$(awk '/^requests:/ { e = $10 + $12 + $14 } /^status codes:/ { e += $5 + $7 + $9 } END { print e + 0 }' "$out")
-        sort -n -k3,3 "$out.log" | awk -v rps="$rps" -v errors="$errors" '{ t[NR] = $3 }
-             END { printf "%.0f %.3f %.3f %d\n", rps, t[int(NR * 0.50) + 1] / 1000, t[int(NR * 0.99) + 1] / 1000, errors }'
-        ;;
     esac
 }
 

@@ -14,12 +14,13 @@ public sealed class BalancerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly TempDirectory _folder;
 
-    private BalancerProcess(Process process, TempDirectory folder, IPAddress address, int port)
+    private BalancerProcess(Process process, TempDirectory folder, IPAddress address, int port, int? plainPort)
     {
         _process = process;
         _folder = folder;
         Address = address;
         Port = port;
+        PlainPort = plainPort;
     }
 
     /// <summary>Where clients connect.</summary>
@@ -27,10 +28,14 @@ public sealed class BalancerProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Where clients connect over plain HTTP, for a balancer that ends TLS and has a plain port too; else null.</summary>
+    public int? PlainPort { get; }
+
     /// <param name="program">The balancer's program.</param>
     /// <param name="address">The loopback address clients connect to.</param>
     /// <param name="configure">Given the folder and the port: writes the configuration there, and returns the arguments that run the program in the foreground with it.</param>
-    public static async Task<BalancerProcess> StartAsync(string program, IPAddress address, Func<string, int, string[]> configure)
+    /// <param name="plainPort">The balancer's plain HTTP port, if its configuration has one (chosen by the caller, who writes it there).</param>
+    public static async Task<BalancerProcess> StartAsync(string program, IPAddress address, Func<string, int, string[]> configure, int? plainPort = null)
     {
         // The port is in the configuration: chosen free just before the balancer binds it.
         int port = Poll.FreePort();
@@ -43,7 +48,7 @@ public sealed class BalancerProcess : IAsyncDisposable
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             })!;
-            balancer = new BalancerProcess(process, folder, address, port);
+            balancer = new BalancerProcess(process, folder, address, port, plainPort);
             await Poll.UntilAsync(async () => process.HasExited || await LoopbackPeer.CanConnectAsync(new IPEndPoint(address, port)), StartTimeout, $"{program} listening");
             if (process.HasExited)
             {

@@ -5,16 +5,19 @@ namespace AppHost.Server.Tests.Infrastructure;
 
 /// <summary>
 /// Debian's nginx ending TLS in front of a plain HTTP server, as a reverse proxy does: it connects
-/// to the server from its own loopback address and adds X-Forwarded-For and X-Forwarded-Proto.
+/// to the server from its own loopback address and adds X-Forwarded-For and X-Forwarded-Proto
+/// (https from its TLS port, http from its plain port).
 /// </summary>
 public static class Nginx
 {
-    /// <param name="address">The loopback address clients connect to, over HTTPS.</param>
+    /// <param name="address">The loopback address clients connect to, over HTTPS and plain HTTP.</param>
     /// <param name="source">The loopback address nginx connects to the server from.</param>
     /// <param name="server">The server's plain HTTP port on 127.0.0.1.</param>
     /// <param name="certificates">nginx's certificate and key (PEM).</param>
-    public static Task<BalancerProcess> StartAsync(IPAddress address, IPAddress source, int server, TestCertificates certificates) =>
-        BalancerProcess.StartAsync("nginx", address, (folder, port) =>
+    public static Task<BalancerProcess> StartAsync(IPAddress address, IPAddress source, int server, TestCertificates certificates)
+    {
+        int plainPort = Poll.FreePort();
+        return BalancerProcess.StartAsync("nginx", address, (folder, port) =>
         {
             string configuration = Path.Combine(folder, "nginx.conf");
             // Every path nginx writes is the test's own folder, so it runs beside any nginx of the machine.
@@ -32,11 +35,14 @@ public static class Nginx
                   scgi_temp_path {{folder}}/scgi;
                   server {
                     listen {{address}}:{{port}} ssl;
+                    listen {{address}}:{{plainPort}};
                     ssl_certificate {{certificates.CertificatePem}};
                     ssl_certificate_key {{certificates.KeyPem}};
                     location / {
                       proxy_pass http://127.0.0.1:{{server}};
                       proxy_bind {{source}};
+                      # nginx sends its upstream's address as Host unless told: the host filter and the redirect need the client's.
+                      proxy_set_header Host $host;
                       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
                       proxy_set_header X-Forwarded-Proto $scheme;
                     }
@@ -44,5 +50,6 @@ public static class Nginx
                 }
                 """));
             return ["-c", configuration, "-p", folder];
-        });
+        }, plainPort);
+    }
 }
