@@ -70,6 +70,7 @@ internal static partial class DeployCommand
         }
 
         fleet.ThrowIfRefused();
+        fleet.LogConnections();
         if (dryRun)
         {
             foreach (var host in fleet.Hosts)

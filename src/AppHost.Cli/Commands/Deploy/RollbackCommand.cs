@@ -40,6 +40,7 @@ internal static class RollbackCommand
             }
 
             fleet.ThrowIfRefused();
+            fleet.LogConnections();
             if (parsed.GetValue(hosts.DryRun))
             {
                 foreach (var host in fleet.Hosts)

@@ -70,6 +70,18 @@ internal sealed class Fleet : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Logs each host's connect and probe time. Called once every host has passed, so a refusal stays
+    /// the one line that names it.
+    /// </summary>
+    public void LogConnections()
+    {
+        foreach (var host in Hosts)
+        {
+            RolloutLog.Step(host.Name, $"connected and probed ({host.ConnectTime.TotalSeconds:F1} s)");
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Task.WhenAll(Hosts.Select(host => host.DisposeAsync().AsTask()));
@@ -82,7 +94,7 @@ internal sealed class Fleet : IAsyncDisposable
         try
         {
             var host = await HostConnection.OpenAsync(ssh, new HostScripts(layout), cancel);
-            RolloutLog.Step(host.Name, "connected and probed", timer);
+            host.ConnectTime = timer.Elapsed;
             return (host, null);
         }
         catch (CliException e)

@@ -25,6 +25,9 @@ internal sealed class HostConnection : IAsyncDisposable
 
     public string Name => Ssh.Target.Text;
 
+    /// <summary>How long the connection and the probe took, for the log.</summary>
+    public TimeSpan ConnectTime { get; set; }
+
     /// <summary>Connects (the master connection every later command shares) and probes the host.</summary>
     /// <exception cref="CliException">ssh failed, or the probe did not run; the message names the host.</exception>
     public static async Task<HostConnection> OpenAsync(SshSession ssh, HostScripts scripts, CancellationToken cancel)
