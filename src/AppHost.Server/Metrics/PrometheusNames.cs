@@ -9,11 +9,26 @@ namespace AppHost.Metrics;
 /// </summary>
 internal static class PrometheusNames
 {
+    // Prometheus keeps _count for a histogram's count (promtool flags a gauge that ends in it), so the
+    // runtime's gauges of things that exist are named as Prometheus's own exporters name theirs (go_threads).
+    private static readonly Dictionary<string, string> CountGauges = new(StringComparer.Ordinal)
+    {
+        ["dotnet.assembly.count"] = "dotnet_assemblies",
+        ["dotnet.process.cpu.count"] = "dotnet_process_cpus",
+        ["dotnet.thread_pool.thread.count"] = "dotnet_thread_pool_threads",
+        ["dotnet.timer.count"] = "dotnet_timers",
+    };
+
     /// <param name="instrument">For example http.server.request.duration.</param>
     /// <param name="unit">UCUM, as the instrument declares it: s, By, or an annotation such as {request}, which adds nothing.</param>
     /// <param name="counter">A monotonic sum, which Prometheus names with _total.</param>
     public static string Metric(string instrument, string? unit, bool counter)
     {
+        if (!counter && CountGauges.TryGetValue(instrument, out string? renamed))
+        {
+            return renamed;
+        }
+
         string name = Sanitize(instrument);
         if (UnitSuffix(unit) is { } suffix && !name.EndsWith("_" + suffix, StringComparison.Ordinal))
         {
