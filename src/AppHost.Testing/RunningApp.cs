@@ -18,12 +18,13 @@ public sealed class RunningApp : IAsyncDisposable
 
     private readonly string _readyFile;
 
-    private RunningApp(AppProcess process, string readyFile, Uri address, Uri? redirectAddress)
+    private RunningApp(AppProcess process, string readyFile, Uri address, Uri? redirectAddress, Uri? metricsAddress)
     {
         Process = process;
         _readyFile = readyFile;
         Address = address;
         RedirectAddress = redirectAddress;
+        MetricsAddress = metricsAddress;
     }
 
     /// <summary>The process, to signal it, wait for it, or read what it printed.</summary>
@@ -34,6 +35,9 @@ public sealed class RunningApp : IAsyncDisposable
 
     /// <summary>The address of the plain HTTP listener that redirects to HTTPS (--http-port), or null when there is none.</summary>
     public Uri? RedirectAddress { get; }
+
+    /// <summary>The address of the Prometheus metrics listener (--metrics-port), or null when there is none.</summary>
+    public Uri? MetricsAddress { get; }
 
     /// <summary>
     /// The app's build beside the tests: a test project that references the app's project gets
@@ -106,7 +110,7 @@ public sealed class RunningApp : IAsyncDisposable
                 await Task.Delay(PollInterval);
             }
 
-            return new RunningApp(process, readyFile, ready.Server, ready.Redirect);
+            return new RunningApp(process, readyFile, ready.Server, ready.Redirect, ready.Metrics);
         }
         catch
         {

@@ -30,6 +30,8 @@ internal sealed class AutomaticCertificateSource(
     /// <summary>ACME's certificates, for the start-up report; null without renewals.</summary>
     public AutomaticCertificates? Certificates => certificates;
 
+    public IReadOnlyList<KeyValuePair<string, SslServerAuthenticationOptions>> Served => certificates?.Served ?? [];
+
     public SslServerAuthenticationOptions Select(TlsHandshakeCallbackContext context)
     {
         if (_tlsAlpn01.Answer(context) is { } challenge)

@@ -44,6 +44,9 @@ internal sealed class AutomaticCertificates : IDisposable
 
     public AcmeOptions Options => _acme;
 
+    /// <summary>The names with a certificate, and the options their handshakes get.</summary>
+    public IReadOnlyList<KeyValuePair<string, SslServerAuthenticationOptions>> Served => [.. _served];
+
     /// <summary>The options for a handshake's SNI name; a client that sent none gets the first name's certificate.</summary>
     /// <returns>null when there is no certificate for the name (yet), which refuses the handshake.</returns>
     public SslServerAuthenticationOptions? Select(string? serverName) =>

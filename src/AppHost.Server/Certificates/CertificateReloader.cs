@@ -33,6 +33,9 @@ internal sealed class CertificateReloader : IDisposable
         _watchers = CertificateFolderWatcher.Watch([files.CertificatePath, files.KeyPath, files.PasswordFile], _ => ReloadSoon());
     }
 
+    /// <summary>The files it loads.</summary>
+    public CertificateFiles Files => _files;
+
     /// <summary>What new TLS handshakes are served with.</summary>
     public SslServerAuthenticationOptions Current => _current;
 

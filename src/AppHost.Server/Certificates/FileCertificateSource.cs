@@ -9,6 +9,8 @@ internal sealed class FileCertificateSource(ServerCertificate initial, Certifica
     /// <summary>The certificate the server started with, for the start-up report.</summary>
     public ServerCertificate Initial => initial;
 
+    public IReadOnlyList<KeyValuePair<string, SslServerAuthenticationOptions>> Served => [new(reloader.Files.CertificatePath, reloader.Current)];
+
     public SslServerAuthenticationOptions Select(TlsHandshakeCallbackContext context) => reloader.Current;
 
     /// <summary>Loads the files again once they have been quiet for a moment (half a second).</summary>

@@ -13,6 +13,9 @@ internal interface ICertificateSource : IDisposable
     /// <exception cref="System.Security.Authentication.AuthenticationException">No certificate for the name yet.</exception>
     SslServerAuthenticationOptions Select(TlsHandshakeCallbackContext context);
 
+    /// <summary>The certificates new handshakes get, each by its name: the --cert file as given, or the ACME domain.</summary>
+    IReadOnlyList<KeyValuePair<string, SslServerAuthenticationOptions>> Served { get; }
+
     /// <summary>Loads the certificate again, as SIGHUP asks; a source with nothing to load does nothing.</summary>
     void Reload();
 

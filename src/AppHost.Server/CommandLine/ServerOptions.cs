@@ -42,6 +42,14 @@ public sealed record ServerOptions
     /// <remarks>Defaults to false.</remarks>
     public bool ProxyProtocol { get; init; }
 
+    /// <summary>The port of the Prometheus metrics listener (<see cref="MetricsEndpoint"/>); 0 lets the system pick a free one.</summary>
+    /// <remarks>Defaults to null: no metrics listener, unless systemd passes a socket named "metrics".</remarks>
+    public int? MetricsPort { get; init; }
+
+    /// <summary>The address of the metrics listener; while it is a loopback address, only this machine's peers are answered.</summary>
+    /// <remarks>Defaults to 127.0.0.1.</remarks>
+    public IPAddress MetricsHost { get; init; } = IPAddress.Loopback;
+
     /// <summary>The least important log events written.</summary>
     /// <remarks>Defaults to <see cref="LogEventLevel.Information"/>.</remarks>
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;

@@ -26,6 +26,8 @@ internal sealed class StandardOptions
     private readonly Option<string?> _readyFile;
     private readonly Option<System.Net.IPNetwork[]> _forwardedBy;
     private readonly Option<bool> _proxyProtocol;
+    private readonly Option<int?> _metricsPort;
+    private readonly Option<System.Net.IPAddress?> _metricsHost;
 
     /// <param name="app">Names the environment variables.</param>
     /// <param name="defaults">The app's defaults; ServerDefaults documents the package's own.</param>
@@ -59,6 +61,11 @@ internal sealed class StandardOptions
             ValueSyntax.Network);
         _proxyProtocol = EnvironmentOption.CreateSwitch(app, OptionNames.ProxyProtocol,
             "Every listener expects a PROXY protocol header (v1 or v2) from a --forwarded-by peer before anything else, and takes the client's address from it; other connections are closed.");
+        _metricsPort = EnvironmentOption.Create(app, OptionNames.MetricsPort,
+            "Serve Prometheus's GET /metrics, plain HTTP, on this port of its own; 0 picks a free one. Default: no metrics.", null, ValueSyntax.OptionalPort);
+        // Loopback by default: the figures tell an attacker about load and versions, so opening them is a decision.
+        _metricsHost = EnvironmentOption.Create(app, OptionNames.MetricsHost,
+            "Address of the metrics listener; a non-loopback one lets other machines scrape it. Default: 127.0.0.1.", System.Net.IPAddress.Loopback, ValueSyntax.Address);
         _readyFile = EnvironmentOption.Create(app, OptionNames.ReadyFile,
             "File written once the server listens: its addresses, pid and version, as JSON (for tools and tests); removed when it stops.", null, ValueSyntax.FilePath);
     }
@@ -69,7 +76,7 @@ internal sealed class StandardOptions
     public void AddTo(RootCommand command)
     {
         foreach (Option option in (Option[])[_port, _host, _httpPort, _hostNames, _cert, _key, _passwordFile,
-            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections, _forwardedBy, _proxyProtocol, _readyFile])
+            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections, _forwardedBy, _proxyProtocol, _metricsPort, _metricsHost, _readyFile])
         {
             command.Options.Add(option);
         }
@@ -133,6 +140,8 @@ internal sealed class StandardOptions
         ReadyFile = parsed.GetValue(_readyFile),
         ForwardedBy = parsed.GetValue(_forwardedBy) ?? [],
         ProxyProtocol = parsed.GetValue(_proxyProtocol),
+        MetricsPort = parsed.GetValue(_metricsPort),
+        MetricsHost = parsed.GetValue(_metricsHost) ?? System.Net.IPAddress.Loopback,
         Parsed = parsed,
     };
 }

@@ -25,5 +25,7 @@ internal static class OptionNames
     public const string ReadyFile = "--ready-file";
     public const string ForwardedBy = "--forwarded-by";
     public const string ProxyProtocol = "--proxy-protocol";
+    public const string MetricsPort = "--metrics-port";
+    public const string MetricsHost = "--metrics-host";
     public const string Check = "--check";
 }

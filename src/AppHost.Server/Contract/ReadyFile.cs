@@ -24,14 +24,20 @@ internal sealed record ReadyFile(int ProcessId, string App, string AppVersion, s
     /// <summary>The role of the plain HTTP listener that redirects to HTTPS (--http-port).</summary>
     public const string RedirectRole = "redirect";
 
+    /// <summary>The role of the plain HTTP listener of Prometheus's /metrics (--metrics-port).</summary>
+    public const string MetricsRole = "metrics";
+
     /// <summary>The first address of the server's own listener.</summary>
     public Uri Server => Listeners.First(l => l.Role == ServerRole).Url;
 
     /// <summary>The first address of the redirect listener, or null when there is none.</summary>
     public Uri? Redirect => Listeners.FirstOrDefault(l => l.Role == RedirectRole)?.Url;
 
+    /// <summary>The address of the metrics listener, or null when there is none.</summary>
+    public Uri? Metrics => Listeners.FirstOrDefault(l => l.Role == MetricsRole)?.Url;
+
     /// <summary>One listening address.</summary>
-    /// <param name="Role"><see cref="ServerRole"/> or <see cref="RedirectRole"/>; more may come.</param>
+    /// <param name="Role"><see cref="ServerRole"/>, <see cref="RedirectRole"/> or <see cref="MetricsRole"/>; more may come.</param>
     /// <param name="Url">For example https://127.0.0.1:41234.</param>
     public sealed record Listener(string Role, Uri Url);
 

@@ -11,4 +11,7 @@ internal static class SocketNames
 
     /// <summary>The plain HTTP socket: the redirect to HTTPS and ACME's HTTP-01 challenges; the main socket of a server without a certificate.</summary>
     public const string Http = "http";
+
+    /// <summary>The plain HTTP socket of Prometheus's /metrics (--metrics-port); never served by the app's own listeners.</summary>
+    public const string Metrics = "metrics";
 }

@@ -45,9 +45,11 @@ public static class Listeners
         // Behind a balancer that sends the PROXY header, it comes first on every connection, before TLS.
         var main = WithProxyHeader(https, options);
         var plain = WithProxyHeader(PlainHttp, options);
-        if (serviceManager.Sockets.Count > 0)
+        // systemd's socket named "metrics" is MetricsEndpoint's, never the app's.
+        var sockets = serviceManager.Sockets.Where(s => s.Name != SocketNames.Metrics).ToList();
+        if (sockets.Count > 0)
         {
-            foreach (var socket in serviceManager.Sockets)
+            foreach (var socket in sockets)
             {
                 kestrel.ListenHandle((ulong)socket.Descriptor, socket.Name == SocketNames.Http ? plain : main);
             }

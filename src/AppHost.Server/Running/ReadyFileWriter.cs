@@ -18,6 +18,12 @@ internal static class ReadyFileWriter
         // With TLS, the plain listener is the redirect; without, every listener is the server itself.
         ReadyFile.Listener[] listeners = [.. app.Urls.Select(url => new ReadyFile.Listener(
             tls is not null && url.StartsWith("http://", StringComparison.Ordinal) ? ReadyFile.RedirectRole : ReadyFile.ServerRole, new Uri(url)))];
+        // The metrics listener is a server of its own (MetricsEndpoint), not among the app's addresses.
+        if (((IApplicationBuilder)app).Properties.TryGetValue(MetricsEndpoint.AddressProperty, out var metrics) && metrics is Uri metricsUrl)
+        {
+            listeners = [.. listeners, new ReadyFile.Listener(ReadyFile.MetricsRole, metricsUrl)];
+        }
+
         var ready = new ReadyFile(Environment.ProcessId, appName, VersionOf(Assembly.GetEntryAssembly()), VersionOf(typeof(ReadyFileWriter).Assembly), listeners);
         try
         {
@@ -32,6 +38,7 @@ internal static class ReadyFileWriter
         app.Lifetime.ApplicationStopping.Register(() => File.Delete(path));
     }
 
-    private static string VersionOf(Assembly? assembly) =>
+    /// <summary>An assembly's informational version, as the ready file and the build-info metric give it.</summary>
+    internal static string VersionOf(Assembly? assembly) =>
         assembly?.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly?.GetName().Version?.ToString() ?? "unknown";
 }

@@ -1,0 +1,37 @@
+using System.Reflection;
+using AppHost.Running;
+
+namespace AppHost.Metrics;
+
+/// <summary>
+/// AppHost's own metrics, computed at each scrape: the versions running, when each served
+/// certificate expires, and whether the server is draining.
+/// </summary>
+/// <param name="tls">The certificates in service, or null for plain HTTP.</param>
+/// <param name="stopping">Cancelled once a stop has begun.</param>
+internal sealed class AppHostMetrics(ServerTls? tls, CancellationToken stopping)
+{
+    private readonly string _buildLabels = PrometheusText.Labels([
+        ("app_version", ReadyFileWriter.VersionOf(Assembly.GetEntryAssembly())),
+        ("apphost_version", ReadyFileWriter.VersionOf(typeof(AppHostMetrics).Assembly))]);
+
+    public void Write(PrometheusText text)
+    {
+        text.Family("apphost_build_info", "gauge", "Always 1; its labels are the app's version and AppHost.Server's.");
+        text.Sample("apphost_build_info", _buildLabels, 1);
+
+        if (tls is not null)
+        {
+            // One per name: the --cert file as given, or each ACME domain once it has a certificate.
+            text.Family("apphost_certificate_expiry_timestamp_seconds", "gauge", "When the certificate served for a name expires (its notAfter), in Unix seconds.");
+            foreach (var (name, certificate) in tls.Served)
+            {
+                text.Sample("apphost_certificate_expiry_timestamp_seconds", PrometheusText.Labels([("name", name)]),
+                    new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds());
+            }
+        }
+
+        text.Family("apphost_draining", "gauge", "1 while a stop finishes the requests in flight, else 0.");
+        text.Sample("apphost_draining", "", stopping.IsCancellationRequested ? 1 : 0);
+    }
+}

@@ -1,0 +1,66 @@
+namespace AppHost.Metrics;
+
+/// <summary>
+/// A Histogram: per series, how many measurements fell at or below each bound, their count and
+/// their sum. Prometheus computes percentiles from the buckets (histogram_quantile).
+/// </summary>
+internal sealed class HistogramFamily : MetricFamily
+{
+    private readonly double[] _bounds;
+    private readonly string[] _boundTexts;
+    private readonly SeriesTable<Series> _series;
+
+    /// <param name="name">The metric's name, without _bucket.</param>
+    /// <param name="help">The instrument's description.</param>
+    /// <param name="bounds">The buckets' upper bounds, ascending; +Inf is added.</param>
+    public HistogramFamily(string name, string? help, double[] bounds) : base(name, "histogram", help)
+    {
+        _bounds = bounds;
+        _boundTexts = [.. bounds.Select(PrometheusText.Number)];
+        _series = new(SeriesLimit, labels => new Series(labels, bounds.Length + 1));
+    }
+
+    public override void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (_series.Find(tags) is not { } series)
+        {
+            return;
+        }
+
+        // The first bound at or above the value (Prometheus's buckets are "less than or equal"); the last bucket is +Inf.
+        int bucket = 0;
+        while (bucket < _bounds.Length && value > _bounds[bucket])
+        {
+            bucket++;
+        }
+
+        Interlocked.Increment(ref series.Buckets[bucket]);
+        Add(ref series.Sum, value);
+    }
+
+    protected override void WriteSeries(PrometheusText text)
+    {
+        foreach (var series in _series.All)
+        {
+            // Cumulative, and _count is the +Inf bucket, so the two agree even while requests are recorded during the scrape.
+            long cumulative = 0;
+            for (int i = 0; i < _bounds.Length; i++)
+            {
+                cumulative += Volatile.Read(ref series.Buckets[i]);
+                text.Sample(Name + "_bucket", series.Labels, cumulative, ("le", _boundTexts[i]));
+            }
+
+            cumulative += Volatile.Read(ref series.Buckets[_bounds.Length]);
+            text.Sample(Name + "_bucket", series.Labels, cumulative, ("le", "+Inf"));
+            text.Sample(Name + "_sum", series.Labels, Volatile.Read(ref series.Sum));
+            text.Sample(Name + "_count", series.Labels, cumulative);
+        }
+    }
+
+    private sealed class Series(string labels, int buckets)
+    {
+        public readonly string Labels = labels;
+        public readonly long[] Buckets = new long[buckets];
+        public double Sum;
+    }
+}

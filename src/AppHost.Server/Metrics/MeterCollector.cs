@@ -1,0 +1,107 @@
+using System.Diagnostics.Metrics;
+
+namespace AppHost.Metrics;
+
+/// <summary>
+/// Listens to the instruments of the chosen meters (System.Diagnostics.Metrics) and keeps their
+/// measurements as Prometheus metrics. Until this exists no instrument is enabled, and ASP.NET
+/// Core and Kestrel skip their measurements; the runtime's System.Runtime meter starts with the
+/// first listener.
+/// </summary>
+internal sealed class MeterCollector : IDisposable
+{
+    // A duration in seconds without the instrument's own advice gets ASP.NET Core's bounds for
+    // request durations, 5 ms to 10 s: what a web server's latency spans.
+    private static readonly double[] SecondsBounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+    // Anything else: OpenTelemetry's default bounds, which span five decades.
+    private static readonly double[] DefaultBounds = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+
+    // The runtime declares these as observable counters, but they fall as well as rise (OpenTelemetry's
+    // conventions make them up-down counters): as counters, Prometheus's rate() would read every fall as a reset.
+    private static readonly string[] GaugesDeclaredAsCounters = ["dotnet.thread_pool.thread.count", "dotnet.thread_pool.queue.length"];
+
+    private readonly MeterListener _listener = new();
+    private readonly Lock _adding = new();
+    private readonly Func<Meter, bool> _include;
+    private volatile MetricFamily[] _families = [];
+
+    /// <param name="include">Whether a meter's instruments are exported.</param>
+    public MeterCollector(Func<Meter, bool> include)
+    {
+        _include = include;
+        _listener.InstrumentPublished = Published;
+        _listener.SetMeasurementEventCallback<double>((_, value, tags, state) => ((MetricFamily)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<float>((_, value, tags, state) => ((MetricFamily)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<long>((_, value, tags, state) => ((MetricFamily)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<int>((_, value, tags, state) => ((MetricFamily)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<short>((_, value, tags, state) => ((MetricFamily)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<byte>((_, value, tags, state) => ((MetricFamily)state!).Record(value, tags));
+        _listener.SetMeasurementEventCallback<decimal>((_, value, tags, state) => ((MetricFamily)state!).Record((double)value, tags));
+        // Reports the instruments that exist already, then each new one as it is created.
+        _listener.Start();
+    }
+
+    /// <summary>Reads the observable instruments, then writes every metric. One caller at a time.</summary>
+    public void Write(PrometheusText text)
+    {
+        _listener.RecordObservableInstruments();
+        foreach (var family in _families.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            family.Write(text);
+        }
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    private void Published(Instrument instrument, MeterListener listener)
+    {
+        if (!_include(instrument.Meter))
+        {
+            return;
+        }
+
+        var kind = instrument.GetType().IsGenericType ? instrument.GetType().GetGenericTypeDefinition() : null;
+        bool counter = (kind == typeof(Counter<>) || kind == typeof(ObservableCounter<>)) && !GaugesDeclaredAsCounters.Contains(instrument.Name);
+        string name = PrometheusNames.Metric(instrument.Name, instrument.Unit, counter);
+        lock (_adding)
+        {
+            // Two meters of one name (two servers in one process) share a metric rather than repeat its name.
+            var family = Array.Find(_families, f => f.Name == name) ?? Create(instrument, kind, name, counter);
+            if (family is null)
+            {
+                return;
+            }
+
+            if (!_families.Contains(family))
+            {
+                _families = [.. _families, family];
+            }
+
+            listener.EnableMeasurementEvents(instrument, family);
+        }
+    }
+
+    private static MetricFamily? Create(Instrument instrument, Type? kind, string name, bool counter)
+    {
+        if (kind == typeof(Histogram<>))
+        {
+            return new HistogramFamily(name, instrument.Description, Bounds(instrument));
+        }
+
+        if (kind == typeof(Counter<>) || kind == typeof(UpDownCounter<>))
+        {
+            return new SumFamily(name, counter ? "counter" : "gauge", instrument.Description);
+        }
+
+        // Observable counters report their running total, the others their current value.
+        return instrument.IsObservable || kind == typeof(Gauge<>) ? new LastValueFamily(name, counter ? "counter" : "gauge", instrument.Description) : null;
+    }
+
+    // The instrument's advice, as ASP.NET Core and Kestrel give for their durations, else a default for its unit.
+    private static double[] Bounds(Instrument instrument) =>
+        (instrument as Instrument<double>)?.Advice?.HistogramBucketBoundaries is { Count: > 0 } doubles ? [.. doubles]
+        : (instrument as Instrument<long>)?.Advice?.HistogramBucketBoundaries is { Count: > 0 } longs ? [.. longs.Select(b => (double)b)]
+        : instrument.Unit == "s" ? SecondsBounds
+        : DefaultBounds;
+}

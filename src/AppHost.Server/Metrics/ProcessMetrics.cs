@@ -1,0 +1,87 @@
+using System.Globalization;
+
+namespace AppHost.Metrics;
+
+/// <summary>
+/// The process metrics every Prometheus exporter writes (process_cpu_seconds_total,
+/// process_resident_memory_bytes, process_open_fds, process_start_time_seconds, ...), read from
+/// /proc at each scrape, so nothing runs between scrapes.
+/// </summary>
+internal sealed class ProcessMetrics
+{
+    // The unit of /proc's times: USER_HZ, 100 on Linux for every architecture .NET runs on (the
+    // kernel converts from its own tick to it for user space).
+    private const double TicksPerSecond = 100;
+
+    private readonly double? _startTime = StartTime();
+
+    public void Write(PrometheusText text)
+    {
+        text.Family("process_cpu_seconds_total", "counter", "User and system CPU time spent, in seconds.");
+        text.Sample("process_cpu_seconds_total", "", Environment.CpuUsage.TotalTime.TotalSeconds);
+        if (_startTime is { } start)
+        {
+            text.Family("process_start_time_seconds", "gauge", "Start time of the process since the Unix epoch, in seconds.");
+            text.Sample("process_start_time_seconds", "", start);
+        }
+
+        if (Read("/proc/self/statm") is { } statm && statm.Split(' ') is [var size, var resident, ..])
+        {
+            text.Family("process_virtual_memory_bytes", "gauge", "Virtual memory size, in bytes.");
+            text.Sample("process_virtual_memory_bytes", "", Pages(size));
+            text.Family("process_resident_memory_bytes", "gauge", "Resident memory size, in bytes.");
+            text.Sample("process_resident_memory_bytes", "", Pages(resident));
+        }
+
+        if (Directory.Exists("/proc/self/fd"))
+        {
+            text.Family("process_open_fds", "gauge", "Number of open file descriptors.");
+            // Less the one the enumeration itself holds open.
+            text.Sample("process_open_fds", "", Directory.EnumerateFileSystemEntries("/proc/self/fd").Count() - 1);
+        }
+
+        if (MaxFiles() is { } max)
+        {
+            text.Family("process_max_fds", "gauge", "Maximum number of open file descriptors.");
+            text.Sample("process_max_fds", "", max);
+        }
+    }
+
+    private static double Pages(string count) => double.Parse(count, CultureInfo.InvariantCulture) * Environment.SystemPageSize;
+
+    // The soft limit, the one that refuses a descriptor: "Max open files  1024  524288  files".
+    private static double? MaxFiles() =>
+        Read("/proc/self/limits")?.Split('\n').FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal)) is { } line
+        && line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var soft, ..]
+        && double.TryParse(soft, NumberStyles.None, CultureInfo.InvariantCulture, out double max) ? max : null;
+
+    // Field 22 of /proc/self/stat is the start in ticks after boot; /proc/stat's btime is the boot in Unix seconds.
+    // The fields are counted after the command name, which ends at the last ')' and may hold spaces.
+    private static double? StartTime()
+    {
+        if (Read("/proc/self/stat") is not { } stat || Read("/proc/stat") is not { } system)
+        {
+            return null;
+        }
+
+        string[] fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        string? boot = system.Split('\n').FirstOrDefault(l => l.StartsWith("btime ", StringComparison.Ordinal))?["btime ".Length..];
+        return fields.Length > 19 && boot is not null
+            && double.TryParse(fields[19], NumberStyles.None, CultureInfo.InvariantCulture, out double ticks)
+            && double.TryParse(boot, NumberStyles.None, CultureInfo.InvariantCulture, out double bootTime)
+            ? bootTime + (ticks / TicksPerSecond)
+            : null;
+    }
+
+    private static string? Read(string path)
+    {
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+}

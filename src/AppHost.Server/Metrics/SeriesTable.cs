@@ -1,0 +1,101 @@
+using System.Globalization;
+
+namespace AppHost.Metrics;
+
+/// <summary>
+/// The series of one metric, found by a measurement's tags without allocating: a lock-free read of
+/// an array that is replaced, under a lock, when a new tag set appears. Tag sets past the limit are
+/// not recorded, so a bug that puts a raw path or an id in a tag cannot grow memory and the scrape
+/// without bound.
+/// </summary>
+/// <typeparam name="T">The series' value: a sum, a last value or a histogram.</typeparam>
+internal sealed class SeriesTable<T>(int limit, Func<string, T> create) where T : class
+{
+    private readonly Lock _adding = new();
+    private Entry[] _entries = [];
+
+    /// <summary>The series in the order they appeared.</summary>
+    public IEnumerable<T> All => Volatile.Read(ref _entries).Select(e => e.Series);
+
+    /// <summary>The series of these tags, created on first use.</summary>
+    /// <returns>null when the metric already has <c>limit</c> series and these tags are new.</returns>
+    public T? Find(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        int hash = Hash(tags);
+        foreach (var entry in Volatile.Read(ref _entries))
+        {
+            if (entry.Hash == hash && Same(entry.Tags, tags))
+            {
+                return entry.Series;
+            }
+        }
+
+        return Add(hash, tags);
+    }
+
+    private T? Add(int hash, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        lock (_adding)
+        {
+            // Another thread may have added it since the lock-free look.
+            foreach (var entry in _entries)
+            {
+                if (entry.Hash == hash && Same(entry.Tags, tags))
+                {
+                    return entry.Series;
+                }
+            }
+
+            if (_entries.Length >= limit)
+            {
+                return null;
+            }
+
+            var copy = tags.ToArray();
+            var series = create(PrometheusText.Labels(copy.Select(t => (PrometheusNames.Label(t.Key), Text(t.Value)))));
+            Volatile.Write(ref _entries, [.. _entries, new Entry(hash, copy, series)]);
+            return series;
+        }
+    }
+
+    // The same whatever the tags' order, which an instrument need not keep.
+    private static int Hash(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        int hash = tags.Length;
+        foreach (var tag in tags)
+        {
+            hash += HashCode.Combine(tag.Key, tag.Value);
+        }
+
+        return hash;
+    }
+
+    private static bool Same(KeyValuePair<string, object?>[] known, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (known.Length != tags.Length)
+        {
+            return false;
+        }
+
+        foreach (var tag in tags)
+        {
+            if (!Array.Exists(known, k => k.Key == tag.Key && Equals(k.Value, tag.Value)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string Text(object? value) => value switch
+    {
+        null => "",
+        string text => text,
+        bool flag => flag ? "true" : "false",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    private sealed record Entry(int Hash, KeyValuePair<string, object?>[] Tags, T Series);
+}

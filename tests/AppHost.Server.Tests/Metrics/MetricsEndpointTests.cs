@@ -1,0 +1,163 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using AppHost.Server.Tests.Infrastructure;
+using AppHost.Testing;
+
+namespace AppHost.Server.Tests.Metrics;
+
+/// <summary>--metrics-port: a listener of its own serving only /metrics, loopback unless opened, and series a scanner cannot multiply.</summary>
+public sealed class MetricsEndpointTests
+{
+    private const int Usage = 2;
+
+    [Fact]
+    public async Task MetricsListenerServesOnlyMetricsAndThePublicPortAnswers404ForIt()
+    {
+        await using var app = await SampleApp.StartAsync("--metrics-port", "0");
+        using var client = new HttpClient();
+
+        Assert.NotNull(app.MetricsAddress);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri(app.Address, "/metrics"))).StatusCode);
+        using var metrics = await client.GetAsync(new Uri(app.MetricsAddress, "/metrics"));
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", metrics.Content.Headers.ContentType?.ToString());
+        // The app's own endpoints are not reachable through the metrics port.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri(app.MetricsAddress, "/api/greeting"))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(new Uri(app.MetricsAddress, "/healthz"))).StatusCode);
+    }
+
+    [Fact]
+    public async Task WithoutMetricsPortNothingListensForMetrics()
+    {
+        await using var app = await SampleApp.StartAsync();
+
+        Assert.Null(app.MetricsAddress);
+    }
+
+    [Fact]
+    public async Task RequestDurationCountsEachRequestByItsRouteTemplate()
+    {
+        await using var app = await SampleApp.StartAsync("--metrics-port", "0");
+        using var client = new HttpClient { BaseAddress = app.Address };
+        const int Requests = 7;
+        for (int i = 0; i < Requests; i++)
+        {
+            (await client.GetAsync($"/api/greeting?name=n{i}")).EnsureSuccessStatusCode();
+        }
+
+        var scrape = await Exposition.ScrapeAsync(app.MetricsAddress!);
+        var count = Assert.Single(scrape.Of("http_server_request_duration_seconds_count"), s => s.Key.Contains("http_route=\"/api/greeting\"", StringComparison.Ordinal));
+        Assert.Equal(Requests, count.Value);
+        Assert.Contains("http_request_method=\"GET\"", count.Key, StringComparison.Ordinal);
+        Assert.Contains("http_response_status_code=\"200\"", count.Key, StringComparison.Ordinal);
+        Assert.Contains("network_protocol_version=\"1.1\"", count.Key, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ThousandUnknownPathsAddNoSeries()
+    {
+        await using var app = await SampleApp.StartAsync("--metrics-port", "0");
+        using var client = new HttpClient { BaseAddress = app.Address };
+        (await client.GetAsync("/no-such-page")).Dispose();
+        var before = await Exposition.ScrapeAsync(app.MetricsAddress!);
+
+        for (int i = 0; i < 1000; i++)
+        {
+            (await client.GetAsync($"/scan/{Guid.NewGuid():N}/{i}")).Dispose();
+        }
+
+        var after = await Exposition.ScrapeAsync(app.MetricsAddress!);
+        string[] requestSeries = [.. after.Of("http_server_request_duration_seconds_count").Select(s => s.Key)];
+        Assert.Equal(before.Of("http_server_request_duration_seconds_count").Select(s => s.Key).Order(), requestSeries.Order());
+        Assert.Equal(1001, after.Of("http_server_request_duration_seconds_count").Single(s => s.Key.Contains("=\"404\"", StringComparison.Ordinal)).Value);
+        Assert.DoesNotContain("/scan/", after.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CertificateExpiryIsTheServedCertificatesNotAfter()
+    {
+        using var certificates = new TestCertificates();
+        await using var app = await SampleApp.StartAsync("--cert", certificates.Pfx, "--metrics-port", "0");
+
+        var scrape = await Exposition.ScrapeAsync(app.MetricsAddress!);
+
+        var expiry = Assert.Single(scrape.Of("apphost_certificate_expiry_timestamp_seconds"));
+        Assert.Contains($"name=\"{certificates.Pfx}\"", expiry.Key, StringComparison.Ordinal);
+        Assert.Equal(new DateTimeOffset(certificates.Certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds(), expiry.Value);
+    }
+
+    [Fact]
+    public async Task BuildInfoNamesBothVersions()
+    {
+        await using var app = await SampleApp.StartAsync("--metrics-port", "0");
+
+        var scrape = await Exposition.ScrapeAsync(app.MetricsAddress!);
+
+        var info = Assert.Single(scrape.Of("apphost_build_info"));
+        Assert.Matches("app_version=\"1\\.0\\.0[^\"]*\",apphost_version=\"[0-9]", info.Key);
+        Assert.Equal(1, info.Value);
+    }
+
+    [Fact]
+    public async Task NonLoopbackPeerIsRefusedUnlessMetricsHostOpensIt()
+    {
+        // A peer on another machine arrives at one of this machine's non-loopback addresses, as a connection from that address does here.
+        var outside = NonLoopbackAddress();
+        await using (var closed = await SampleApp.StartAsync("--metrics-port", "0"))
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            var refused = await Assert.ThrowsAsync<SocketException>(async () => await socket.ConnectAsync(outside, closed.MetricsAddress!.Port));
+            Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
+        }
+
+        await using var open = await SampleApp.StartAsync("--metrics-port", "0", "--metrics-host", "0.0.0.0");
+        using var client = new HttpClient();
+        using var scrape = await client.GetAsync($"http://{outside}:{open.MetricsAddress!.Port}/metrics");
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("--metrics-port", "70000", "0 to 65535")]
+    [InlineData("--metrics-host", "nonsense", "IP address")]
+    public async Task BadMetricsValueIsOneLineAndExitTwo(string option, string value, string expected)
+    {
+        var run = await AppExit.RunAsync(option, value);
+
+        run.AssertOneLineError(Usage, $"{option} '{value}'", expected);
+    }
+
+    [Fact]
+    public async Task MetricsPortInUseIsNamed()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var run = await AppExit.RunAsync("--host", "127.0.0.1", "--port", "0", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        run.AssertOneLineError(1, $"port {port} is already in use", "--metrics-port");
+    }
+
+    [Fact]
+    public async Task PromtoolFindsNoProblemInTheExposition()
+    {
+        await using var app = await SampleApp.StartAsync("--metrics-port", "0");
+        using var client = new HttpClient { BaseAddress = app.Address };
+        (await client.GetAsync("/api/greeting")).EnsureSuccessStatusCode();
+        var scrape = await Exposition.ScrapeAsync(app.MetricsAddress!);
+
+        var check = await CommandRun.RunAsync(["promtool", "check", "metrics"], input: new MemoryStream(System.Text.Encoding.UTF8.GetBytes(scrape.Text)));
+
+        Assert.True(check.ExitCode == 0 && check.Output.Trim().Length == 0 && check.Errors.Trim().Length == 0,
+            $"promtool: exit {check.ExitCode}\n{check.Output}\n{check.Errors}");
+    }
+
+    private static IPAddress NonLoopbackAddress() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a))
+            ?? throw new InvalidOperationException("this test needs an IPv4 address that is not loopback, on an interface that is up");
+}
