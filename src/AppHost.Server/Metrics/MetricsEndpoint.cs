@@ -54,6 +54,14 @@ public sealed class MetricsEndpoint : IAsyncDisposable
             return null;
         }
 
+        // The app's build decides whether it can have metrics at all (MetricsSupport in its csproj).
+        // Without them the trimmer removes everything below, so the file pays nothing for this feature.
+        if (!MetricsFeature.IsSupported)
+        {
+            throw new StartupException(
+                $"{OptionNames.MetricsPort}: this build of the app has no metrics; set <MetricsSupport>true</MetricsSupport> in its .csproj and publish it again");
+        }
+
         var kestrel = new KestrelServerOptions { AddServerHeader = false, ApplicationServices = app.Services };
         // A scraper keeps one connection per target; a second Prometheus and a person with curl need a
         // few more. A hundred is no scraper, and is refused rather than served.

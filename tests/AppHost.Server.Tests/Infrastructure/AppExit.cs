@@ -7,9 +7,10 @@ public sealed record AppExit(int ExitCode, IReadOnlyList<string> StandardOutput,
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Runs the app with <paramref name="args"/> until it exits by itself.</summary>
-    public static async Task<AppExit> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="executable">A native file to run instead of the JIT-compiled build.</param>
+    public static async Task<AppExit> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? executable = null)
     {
-        await using var process = SampleApp.Start(args, environment);
+        await using var process = SampleApp.Start(args, environment, executable);
         int exitCode = await process.WaitForExitAsync(Timeout);
         return new AppExit(exitCode, process.StandardOutput, process.StandardError);
     }

@@ -13,6 +13,7 @@ public sealed class NativeAppFixture : IAsyncLifetime
     private readonly SemaphoreSlim _publishing = new(1);
     private readonly Lazy<Task<string>> _hostGlibc;
     private readonly Lazy<Task<string>> _arm64;
+    private readonly Lazy<Task<string>> _withMetrics;
 
     public string Rid { get; } = RuntimeInformation.RuntimeIdentifier;
 
@@ -39,6 +40,12 @@ public sealed class NativeAppFixture : IAsyncLifetime
     /// <summary>The app for linux-arm64, cross-compiled on this machine.</summary>
     public Task<string> Arm64Async() => _arm64.Value;
 
+    /// <summary>
+    /// The app built with metrics (MetricsSupport=true), as a user who wants /metrics builds it: the
+    /// template leaves them out to keep the file under its size budget. A second full native compile.
+    /// </summary>
+    public Task<string> WithMetricsAsync() => _withMetrics.Value;
+
     public Task DisposeAsync()
     {
         Certificates.Dispose();
@@ -53,6 +60,12 @@ public sealed class NativeAppFixture : IAsyncLifetime
         {
             string folder = Path.Combine(Artifacts, "host-glibc");
             await PublishAsync(folder, Rid, "-p:AppHostPortableGlibc=false");
+            return Path.Combine(folder, "publish", Rid, "apphostsample");
+        });
+        _withMetrics = new(async () =>
+        {
+            string folder = Path.Combine(Artifacts, "with-metrics");
+            await PublishAsync(folder, Rid, "-p:MetricsSupport=true");
             return Path.Combine(folder, "publish", Rid, "apphostsample");
         });
         _arm64 = new(async () =>

@@ -6,15 +6,20 @@ using AppHost.Testing;
 
 namespace AppHost.Server.Tests.Metrics;
 
-/// <summary>--metrics-port: a listener of its own serving only /metrics, loopback unless opened, and series a scanner cannot multiply.</summary>
-public sealed class MetricsEndpointTests
+/// <summary>
+/// --metrics-port: a listener of its own serving only /metrics, loopback unless opened, and series a
+/// scanner cannot multiply. Run with the native file built with metrics (MetricsSupport=true), as a
+/// user who wants them builds it; the template's default build has none, and says so.
+/// </summary>
+[Collection(NativeAppCollection.Name)]
+public sealed class MetricsEndpointTests(NativeAppFixture native)
 {
     private const int Usage = 2;
 
     [Fact]
     public async Task MetricsListenerServesOnlyMetricsAndThePublicPortAnswers404ForIt()
     {
-        await using var app = await SampleApp.StartAsync("--metrics-port", "0");
+        await using var app = await StartAsync("--metrics-port", "0");
         using var client = new HttpClient();
 
         Assert.NotNull(app.MetricsAddress);
@@ -30,7 +35,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task WithoutMetricsPortNothingListensForMetrics()
     {
-        await using var app = await SampleApp.StartAsync();
+        await using var app = await StartAsync();
 
         Assert.Null(app.MetricsAddress);
     }
@@ -38,7 +43,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task RequestDurationCountsEachRequestByItsRouteTemplate()
     {
-        await using var app = await SampleApp.StartAsync("--metrics-port", "0");
+        await using var app = await StartAsync("--metrics-port", "0");
         using var client = new HttpClient { BaseAddress = app.Address };
         const int Requests = 7;
         for (int i = 0; i < Requests; i++)
@@ -57,7 +62,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task ThousandUnknownPathsAddNoSeries()
     {
-        await using var app = await SampleApp.StartAsync("--metrics-port", "0");
+        await using var app = await StartAsync("--metrics-port", "0");
         using var client = new HttpClient { BaseAddress = app.Address };
         (await client.GetAsync("/no-such-page")).Dispose();
         var before = await Exposition.ScrapeAsync(app.MetricsAddress!);
@@ -78,7 +83,7 @@ public sealed class MetricsEndpointTests
     public async Task CertificateExpiryIsTheServedCertificatesNotAfter()
     {
         using var certificates = new TestCertificates();
-        await using var app = await SampleApp.StartAsync("--cert", certificates.Pfx, "--metrics-port", "0");
+        await using var app = await StartAsync("--cert", certificates.Pfx, "--metrics-port", "0");
 
         var scrape = await Exposition.ScrapeAsync(app.MetricsAddress!);
 
@@ -90,7 +95,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task BuildInfoNamesBothVersions()
     {
-        await using var app = await SampleApp.StartAsync("--metrics-port", "0");
+        await using var app = await StartAsync("--metrics-port", "0");
 
         var scrape = await Exposition.ScrapeAsync(app.MetricsAddress!);
 
@@ -104,14 +109,14 @@ public sealed class MetricsEndpointTests
     {
         // A peer on another machine arrives at one of this machine's non-loopback addresses, as a connection from that address does here.
         var outside = NonLoopbackAddress();
-        await using (var closed = await SampleApp.StartAsync("--metrics-port", "0"))
+        await using (var closed = await StartAsync("--metrics-port", "0"))
         {
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             var refused = await Assert.ThrowsAsync<SocketException>(async () => await socket.ConnectAsync(outside, closed.MetricsAddress!.Port));
             Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
         }
 
-        await using var open = await SampleApp.StartAsync("--metrics-port", "0", "--metrics-host", "0.0.0.0");
+        await using var open = await StartAsync("--metrics-port", "0", "--metrics-host", "0.0.0.0");
         using var client = new HttpClient();
         using var scrape = await client.GetAsync($"http://{outside}:{open.MetricsAddress!.Port}/metrics");
         Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
@@ -134,7 +139,8 @@ public sealed class MetricsEndpointTests
         taken.Start();
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
-        var run = await AppExit.RunAsync("--host", "127.0.0.1", "--port", "0", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var run = await AppExit.RunAsync(["--host", "127.0.0.1", "--port", "0", "--metrics-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            executable: await native.WithMetricsAsync());
 
         run.AssertOneLineError(1, $"port {port} is already in use", "--metrics-port");
     }
@@ -142,7 +148,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task PromtoolFindsNoProblemInTheExposition()
     {
-        await using var app = await SampleApp.StartAsync("--metrics-port", "0");
+        await using var app = await StartAsync("--metrics-port", "0");
         using var client = new HttpClient { BaseAddress = app.Address };
         (await client.GetAsync("/api/greeting")).EnsureSuccessStatusCode();
         var scrape = await Exposition.ScrapeAsync(app.MetricsAddress!);
@@ -152,6 +158,17 @@ public sealed class MetricsEndpointTests
         Assert.True(check.ExitCode == 0 && check.Output.Trim().Length == 0 && check.Errors.Trim().Length == 0,
             $"promtool: exit {check.ExitCode}\n{check.Output}\n{check.Errors}");
     }
+
+    [Fact]
+    public async Task ABuildWithoutMetricsSaysHowToGetThem()
+    {
+        // The template's own build: MetricsSupport=false, so the meters and the exporter are not in it.
+        var run = await AppExit.RunAsync("--metrics-port", "0");
+
+        run.AssertOneLineError(1, "--metrics-port: this build of the app has no metrics", "<MetricsSupport>true</MetricsSupport>");
+    }
+
+    private async Task<RunningApp> StartAsync(params string[] args) => await SampleApp.StartAsync(args, environment: null, executable: await native.WithMetricsAsync());
 
     private static IPAddress NonLoopbackAddress() =>
         NetworkInterface.GetAllNetworkInterfaces()

@@ -13,7 +13,7 @@ public sealed class PrometheusScrapeTests(NativeAppFixture native)
     [Fact]
     public async Task PrometheusScrapesTheNativeFileAndCountsEachRequest()
     {
-        await using var app = await SampleApp.StartAsync(["--metrics-port", "0"], environment: null, executable: native.NativeFile);
+        await using var app = await SampleApp.StartAsync(["--metrics-port", "0"], environment: null, executable: await native.WithMetricsAsync());
         await using var prometheus = await PrometheusServer.StartAsync($"127.0.0.1:{app.MetricsAddress!.Port}");
         using var client = new HttpClient { BaseAddress = app.Address };
         const int Requests = 25;
@@ -33,7 +33,7 @@ public sealed class PrometheusScrapeTests(NativeAppFixture native)
     [Fact]
     public async Task PromtoolFindsNoProblemInTheNativeFilesExposition()
     {
-        await using var app = await SampleApp.StartAsync(["--cert", native.Certificates.Pfx, "--metrics-port", "0"], environment: null, executable: native.NativeFile);
+        await using var app = await SampleApp.StartAsync(["--cert", native.Certificates.Pfx, "--metrics-port", "0"], environment: null, executable: await native.WithMetricsAsync());
         using var client = TestClients.Http2(app.Address, native.Certificates.Certificate);
         (await client.GetAsync("/api/greeting")).EnsureSuccessStatusCode();
         var scrape = await Exposition.ScrapeAsync(app.MetricsAddress!);
