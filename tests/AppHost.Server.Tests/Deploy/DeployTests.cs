@@ -110,6 +110,21 @@ public sealed class DeployTests(NativeAppFixture native, SshFleet fleet, DeployR
     }
 
     [SshFact]
+    public async Task AnAppOptionTheAppRefusesStopsTheDeployBeforeTheServiceIsTouched()
+    {
+        var app = new App("badoption", 8449, 8086);
+        (await DeployAsync(app)).AssertSucceeded();
+
+        var run = await DeployAsync(app, options: ["--", "--greeting", "much too long a greeting for the app"]);
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains($"error: deploy stopped at {fleet.Bookworm[0].Alias}: the release's check failed: error: --greeting 'much too long a greeting for the app' is not valid", run.Errors);
+        Assert.Contains("nothing was changed there", run.Errors);
+        Assert.Contains($"{fleet.Bookworm[0].Alias}\trejected", run.Output);
+        await AssertServesAsync(app, native.NativeFile);
+    }
+
+    [SshFact]
     public async Task HostsThatCannotTakeTheReleaseAreRefusedBeforeAnyHostChanges()
     {
         var app = new App("refused", 8448, 8085);

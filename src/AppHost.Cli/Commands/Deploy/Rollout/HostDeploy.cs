@@ -68,12 +68,13 @@ internal static class HostDeploy
         catch (StepFailedException e)
         {
             RolloutLog.Step(host.Name, $"failed: {e.Message}", step);
-            var journal = await JournalAsync(host, cancel);
             if (!installed)
             {
-                return new HostResult(host.Name, "failed", release.Sha256, version, total.Elapsed, e.Message, journal);
+                // The upload or the check failed: the service was not touched, so its journal says nothing of it.
+                return new HostResult(host.Name, "rejected", release.Sha256, version, total.Elapsed, e.Message);
             }
 
+            var journal = await JournalAsync(host, cancel);
             string outcome = await RestoreAsync(host, plan, facts.Current, release.Sha256, cancel);
             return new HostResult(host.Name, outcome, release.Sha256, version, total.Elapsed, e.Message, journal);
         }

@@ -22,6 +22,7 @@ internal static class RolloutReport
         {
             "restored" => "it is back on its previous release",
             "undone" => "the deploy was undone there (its first)",
+            "rejected" => "nothing was changed there",
             _ => "it could not be put back",
         };
         int untouched = results.Count(r => r.Outcome == "untouched");
