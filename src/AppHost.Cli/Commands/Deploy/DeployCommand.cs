@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Text.RegularExpressions;
 using AppHost.Cli.CommandLine;
 using AppHost.Cli.Commands.Deploy.Remote;
 using AppHost.Cli.Commands.Deploy.Rollout;
@@ -14,7 +13,7 @@ namespace AppHost.Cli.Commands.Deploy;
 /// every host over ssh, one batch at a time, each restarted through systemd's sockets (no request
 /// lost) and health-checked before the next; a host that fails goes back to its previous release.
 /// </summary>
-internal static partial class DeployCommand
+internal static class DeployCommand
 {
     // A restarted server answers /healthz within a second; the default leaves room for a first ACME order.
     private const int DefaultHealthSeconds = 60;
@@ -116,11 +115,6 @@ internal static partial class DeployCommand
     private static DeployPlan Plan(ParseResult parsed, ServiceOptions served, string name, bool restart, int healthSeconds)
     {
         var layout = new HostLayout(name);
-        if (!UnitSafeName().IsMatch(name))
-        {
-            throw new CliException(ExitCodes.Usage, $"the app's name '{name}' is not a unit name; give --name with letters, digits, '-' and '_' (for example shop)");
-        }
-
         if (parsed.GetValue(served.AcmeCaFile) is not null)
         {
             throw new CliException(ExitCodes.Usage, $"--acme-ca-file is not supported by deploy yet; install the CA's roots on the hosts and use apphost service, or use a public ACME CA");
@@ -140,7 +134,7 @@ internal static partial class DeployCommand
         var units = UnitFiles.Render(service);
         string healthName = HealthTarget.HostNameIn([.. app.Arguments, .. (service.Acme?.Domains ?? []).SelectMany(d => new[] { Contract.OptionNames.AcmeDomain, d })]);
         return new DeployPlan(service, [.. units.Select(u => new KeyValuePair<string, string>(u.FileName, u.Content))], secrets,
-            [.. units.Select(u => u.FileName).Where(f => f.EndsWith(".socket", StringComparison.Ordinal))], new HealthTarget(service.Port, service.ServesHttps, healthName), restart, Fleet.By)
+            new HealthTarget(service.Port, service.ServesHttps, healthName), restart, Fleet.By)
         {
             HealthTimeout = TimeSpan.FromSeconds(healthSeconds),
         };
@@ -162,7 +156,4 @@ internal static partial class DeployCommand
         secrets.Add(new(pathOnHost, File.ReadAllBytes(path)));
         return $"{layout.Secrets}/{pathOnHost}";
     }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
-    private static partial Regex UnitSafeName();
 }

@@ -33,7 +33,9 @@ internal static class RollbackCommand
 
             await using var fleet = await Fleet.ConnectAsync(ServiceOptions.CheckedValues(() => hosts.ReadHosts(parsed)), ServiceOptions.CheckedValues(() => hosts.ReadSsh(parsed)),
                 new HostLayout(name), cancel);
-            fleet.Check(host => Preflight.Problems(host.Facts, release: null).Concat(TargetOf(host.Facts, release, out _) is { } problem ? [problem] : []));
+            // Each host's release to go back to, chosen once; a host with none is refused.
+            var targets = fleet.Hosts.ToDictionary(host => host, host => TargetOf(host.Facts, release));
+            fleet.Check(host => Preflight.Problems(host.Facts, release: null).Concat(targets[host].Problem is { } problem ? [problem] : []));
             if (!parsed.GetValue(hosts.DryRun))
             {
                 await fleet.LockAsync(cancel);
@@ -45,7 +47,7 @@ internal static class RollbackCommand
             {
                 foreach (var host in fleet.Hosts)
                 {
-                    TargetOf(host.Facts, release, out string target);
+                    string target = targets[host].Release;
                     Console.Out.WriteLine(new HostResult(host.Name, "planned", target, host.Facts.VersionOf(target), TimeSpan.Zero).SummaryLine);
                     RolloutLog.Step(host.Name, $"would go from release {host.Facts.Current![..12]} back to {target[..12]} and restart");
                 }
@@ -53,11 +55,8 @@ internal static class RollbackCommand
                 return ExitCodes.Success;
             }
 
-            var results = await RollingOrder.RunAsync(fleet.Hosts, parsed.GetValue(hosts.Parallel), host =>
-            {
-                TargetOf(host.Facts, release, out string target);
-                return HostRollback.RunAsync(host, target, TimeSpan.FromSeconds(parsed.GetValue(healthSeconds)), Fleet.By, cancel);
-            });
+            var results = await RollingOrder.RunAsync(fleet.Hosts, parsed.GetValue(hosts.Parallel),
+                host => HostRollback.RunAsync(host, targets[host].Release, TimeSpan.FromSeconds(parsed.GetValue(healthSeconds)), Fleet.By, cancel));
             return RolloutReport.Print(results, "rollback");
         });
         return command;
@@ -67,28 +66,25 @@ internal static class RollbackCommand
     public static string RequireName(ParseResult parsed, DeployOptions hosts) => parsed.GetValue(hosts.Name)
         ?? throw new CliException(ExitCodes.Usage, "give the app's name on the hosts with --name (its unit's name, for example shop), or run where deploy.json names it");
 
-    // The release to go back to; returns the problem that refuses the host, or null.
-    private static string? TargetOf(HostFacts facts, string? prefix, out string target)
+    // The release to go back to, or the problem that refuses the host (and an empty release).
+    private static (string Release, string? Problem) TargetOf(HostFacts facts, string? prefix)
     {
-        target = "";
         if (facts.Current is null)
         {
-            return "the app was never deployed there; nothing to roll back";
+            return ("", "the app was never deployed there; nothing to roll back");
         }
 
         if (prefix is null)
         {
-            target = facts.Previous ?? "";
-            return facts.Previous is null ? "it keeps no release before the current one; give one with --to" : null;
+            return facts.Previous is { } previous ? (previous, null) : ("", "it keeps no release before the current one; give one with --to");
         }
 
         var matches = facts.Releases.Where(r => r.StartsWith(prefix, StringComparison.Ordinal)).ToList();
-        target = matches.Count == 1 ? matches[0] : "";
         return matches.Count switch
         {
-            1 => null,
-            0 => $"it keeps no release {prefix}; apphost status lists those it keeps",
-            _ => $"{prefix} names {matches.Count} of its releases; give more digits",
+            1 => (matches[0], null),
+            0 => ("", $"it keeps no release {prefix}; apphost status lists those it keeps"),
+            _ => ("", $"{prefix} names {matches.Count} of its releases; give more digits"),
         };
     }
 }

@@ -174,9 +174,10 @@ internal sealed class HostScripts(HostLayout layout)
 
     /// <summary>Points <c>current</c> at a release with one rename, and records it in the history.</summary>
     /// <param name="action">deploy, rollback or restore.</param>
-    public string Switch(string sha256, string action, string version, string by) => $$"""
-        set -eu
-        app={{Q(layout.App)}}
+    public string Switch(string sha256, string action, string version, string by) => $"set -eu\napp={Q(layout.App)}\n{SwitchLines(sha256, action, version, by)}";
+
+    // The switch itself, for a script that has set $app.
+    private static string SwitchLines(string sha256, string action, string version, string by) => $$"""
         ln -sfn releases/{{sha256}} "$app/.current.new"
         mv -Tf "$app/.current.new" "$app/current"
         printf '%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" {{action}} {{sha256}} {{Q(OneField(version))}} {{Q(OneField(by))}} >> "$app/history"
@@ -199,7 +200,7 @@ internal sealed class HostScripts(HostLayout layout)
               systemctl stop {layout.Name}.service || true
               rm -f "$app/current"
               """
-            : Switch(previous, "restore", "", by).Replace("set -eu\n", "", StringComparison.Ordinal) + $"""
+            : SwitchLines(previous, "restore", "", by) + $"""
 
               for s in $restored_sockets; do systemctl enable --quiet "$s"; systemctl restart "$s"; done
               systemctl restart {layout.Name}.service

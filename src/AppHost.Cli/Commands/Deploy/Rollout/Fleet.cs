@@ -106,9 +106,7 @@ internal sealed class Fleet : IAsyncDisposable
 
     private static void RequireSsh()
     {
-        bool found = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Any(folder => File.Exists(Path.Combine(folder, "ssh")));
-        if (!found)
+        if (!Publish.HostMachine.Current().HasTool("ssh"))
         {
             throw new CliException(ExitCodes.MissingPrerequisite, "ssh is not installed; install the OpenSSH client: sudo apt-get install openssh-client (or dnf install openssh-clients)");
         }

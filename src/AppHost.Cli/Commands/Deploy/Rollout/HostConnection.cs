@@ -21,7 +21,7 @@ internal sealed class HostConnection : IAsyncDisposable
 
     public HostScripts Scripts { get; }
 
-    public HostFacts Facts { get; private set; }
+    public HostFacts Facts { get; }
 
     public string Name => Ssh.Target.Text;
 
@@ -41,13 +41,6 @@ internal sealed class HostConnection : IAsyncDisposable
         var facts = HostFacts.Parse(probe.Output);
         ssh.Sudo = facts.IsRoot ? "" : "sudo -n ";
         return new HostConnection(ssh, scripts, facts);
-    }
-
-    /// <summary>Probes again, after a change, for the facts a later step reads.</summary>
-    public async Task RefreshAsync(CancellationToken cancel)
-    {
-        var probe = await Ssh.RunUnprivilegedAsync(Scripts.Probe(), cancel);
-        Facts = probe.Succeeded ? HostFacts.Parse(probe.Output) : Facts;
     }
 
     /// <summary>Takes the host's deploy lock, held until this connection is disposed (or this process dies, which closes ssh).</summary>
