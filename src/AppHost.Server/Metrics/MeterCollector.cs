@@ -91,11 +91,11 @@ internal sealed class MeterCollector : IDisposable
 
         if (kind == typeof(Counter<>) || kind == typeof(UpDownCounter<>))
         {
-            return new SumFamily(name, counter ? "counter" : "gauge", instrument.Description);
+            return new ValueFamily(name, counter ? "counter" : "gauge", instrument.Description, sums: true);
         }
 
         // Observable counters report their running total, the others their current value.
-        return instrument.IsObservable || kind == typeof(Gauge<>) ? new LastValueFamily(name, counter ? "counter" : "gauge", instrument.Description) : null;
+        return instrument.IsObservable || kind == typeof(Gauge<>) ? new ValueFamily(name, counter ? "counter" : "gauge", instrument.Description, sums: false) : null;
     }
 
     // The instrument's advice, as ASP.NET Core and Kestrel give for their durations, else a default for its unit.

@@ -79,13 +79,27 @@ internal sealed class SeriesTable<T>(int limit, Func<string, T> create) where T 
 
         foreach (var tag in tags)
         {
-            if (!Array.Exists(known, k => k.Key == tag.Key && Equals(k.Value, tag.Value)))
+            if (!Contains(known, tag))
             {
                 return false;
             }
         }
 
         return true;
+    }
+
+    // A loop, not Array.Exists with a lambda: that would allocate a closure per tag of every measurement.
+    private static bool Contains(KeyValuePair<string, object?>[] known, KeyValuePair<string, object?> tag)
+    {
+        foreach (var entry in known)
+        {
+            if (entry.Key == tag.Key && Equals(entry.Value, tag.Value))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string Text(object? value) => value switch
