@@ -45,30 +45,36 @@ internal static class ForwardedAddress
 
     // Four decimal numbers of one to three digits, no leading zero: IPAddress.TryParse also takes the
     // old inet_aton forms, where "1" is 0.0.0.1 and "010.0.0.1" is octal for 8.0.0.1, which no
-    // balancer writes and which would otherwise name a client nobody meant.
+    // balancer writes and which would otherwise name a client nobody meant. One pass, by hand: this
+    // runs for every entry of every request.
     private static bool IsDottedDecimal(ReadOnlySpan<char> host)
     {
-        int parts = 0;
-        foreach (var range in host.Split('.'))
+        int dots = 0;
+        int digits = 0; // in the current number
+        bool leadingZero = false;
+        foreach (char c in host)
         {
-            var part = host[range];
-            if (++parts > 4 || part.IsEmpty || part.Length > 3 || (part.Length > 1 && part[0] == '0'))
+            if (c == '.')
             {
-                return false;
-            }
-
-            // A loop of at most three, not ContainsAnyExceptInRange, which allocated 96 bytes a call
-            // when measured in ForwardedRequestTests.
-            foreach (char digit in part)
-            {
-                if (!char.IsAsciiDigit(digit))
+                if (digits == 0 || ++dots > 3)
                 {
                     return false;
                 }
+
+                digits = 0;
+            }
+            else if (!char.IsAsciiDigit(c) || digits == 3 || (digits == 1 && leadingZero))
+            {
+                return false;
+            }
+            else
+            {
+                leadingZero = digits == 0 && c == '0';
+                digits++;
             }
         }
 
-        return parts == 4;
+        return dots == 3 && digits > 0;
     }
 
     // 0 to 65535 in decimal digits only (no sign, no spaces).
