@@ -26,10 +26,10 @@ internal sealed class MetricsPage : IDisposable
         _appHost = new AppHostMetrics(tls, app.Lifetime.ApplicationStopping);
     }
 
-    /// <summary>The page in the Prometheus text format.</summary>
-    public byte[] Render()
+    /// <summary>The page in the Prometheus text format, or in OpenMetrics.</summary>
+    public PrometheusText Render(bool openMetrics)
     {
-        var text = new PrometheusText();
+        var text = new PrometheusText(openMetrics);
         // Observable instruments report through the one listener's callback: two scrapes at once would mix their readings.
         lock (_scraping)
         {
@@ -38,7 +38,7 @@ internal sealed class MetricsPage : IDisposable
 
         _process.Write(text);
         _appHost.Write(text);
-        return text.ToUtf8();
+        return text;
     }
 
     public void Dispose() => _meters.Dispose();

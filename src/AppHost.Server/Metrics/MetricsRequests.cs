@@ -9,9 +9,9 @@ namespace AppHost.Metrics;
 /// The metrics listener's whole application: GET (or HEAD) /metrics and nothing else. It is not the
 /// app's pipeline, so no endpoint, file or middleware of the app is reachable through this port.
 /// </summary>
-/// <param name="page">Renders the page.</param>
+/// <param name="pages">Renders the page.</param>
 /// <param name="loopbackOnly">Answer only peers on this machine: --metrics-host is a loopback address.</param>
-internal sealed class MetricsRequests(MetricsPage page, bool loopbackOnly) : IHttpApplication<HttpContext>
+internal sealed class MetricsRequests(MetricsPage pages, bool loopbackOnly) : IHttpApplication<HttpContext>
 {
     public const string Path = "/metrics";
 
@@ -40,9 +40,12 @@ internal sealed class MetricsRequests(MetricsPage page, bool loopbackOnly) : IHt
             return;
         }
 
-        byte[] body = page.Render();
+        var page = pages.Render(ScrapeFormat.WantsOpenMetrics(context.Request.Headers.Accept));
+        byte[] body = page.ToUtf8();
         response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = PrometheusText.ContentType;
+        response.ContentType = page.ContentType;
+        // The page differs by what the scraper accepts.
+        response.Headers.Vary = "Accept";
         response.ContentLength = body.Length;
         // Every scrape is new figures; a cache in between would show old ones.
         response.Headers.CacheControl = "no-store";

@@ -5,14 +5,21 @@ namespace AppHost.Metrics;
 
 /// <summary>
 /// Writes the Prometheus text exposition format, version 0.0.4: per metric a # HELP and a # TYPE
-/// line, then one line per series, "name{label="value",...} number".
+/// line, then one line per series, "name{label="value",...} number". Or OpenMetrics 1.0, which
+/// Prometheus asks for first: the same lines, except that a counter's family is named without its
+/// _total, and the text ends with "# EOF" so a scraper can tell a whole page from a cut one.
 /// </summary>
-internal sealed class PrometheusText
+/// <param name="openMetrics">Write OpenMetrics 1.0 rather than the text format 0.0.4.</param>
+internal sealed class PrometheusText(bool openMetrics = false)
 {
-    /// <summary>The Content-Type of what this writes.</summary>
-    public const string ContentType = "text/plain; version=0.0.4; charset=utf-8";
+    private const string CounterSuffix = "_total";
 
     private readonly StringBuilder _text = new();
+
+    /// <summary>The Content-Type of what this writes.</summary>
+    public string ContentType => openMetrics
+        ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+        : "text/plain; version=0.0.4; charset=utf-8";
 
     /// <summary>Starts a metric family.</summary>
     /// <param name="name">The metric's name.</param>
@@ -20,6 +27,11 @@ internal sealed class PrometheusText
     /// <param name="help">What it measures; null for no # HELP line.</param>
     public void Family(string name, string type, string? help)
     {
+        if (openMetrics && type == "counter" && name.EndsWith(CounterSuffix, StringComparison.Ordinal))
+        {
+            name = name[..^CounterSuffix.Length];
+        }
+
         if (!string.IsNullOrEmpty(help))
         {
             _text.Append("# HELP ").Append(name).Append(' ');
@@ -66,9 +78,10 @@ internal sealed class PrometheusText
         _text.Append(' ').Append(Number(value)).Append('\n');
     }
 
-    public byte[] ToUtf8() => Encoding.UTF8.GetBytes(_text.ToString());
+    /// <summary>The whole page, with OpenMetrics's end line.</summary>
+    public byte[] ToUtf8() => Encoding.UTF8.GetBytes(ToString());
 
-    public override string ToString() => _text.ToString();
+    public override string ToString() => openMetrics ? _text + "# EOF\n" : _text.ToString();
 
     /// <summary>A number as the format writes it: shortest round-trip form, +Inf, -Inf or NaN.</summary>
     public static string Number(double value) => value switch
