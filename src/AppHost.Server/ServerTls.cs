@@ -28,6 +28,9 @@ public sealed class ServerTls : IDisposable
     /// <summary>ACME's certificates, for the start-up report; null for <c>--cert</c>.</summary>
     internal AutomaticCertificates? AutomaticCertificates => (_source as AutomaticCertificateSource)?.Certificates;
 
+    /// <summary>How ACME's orders ended, for the metrics; null for <c>--cert</c>.</summary>
+    internal Acme.Renewal.OrderTally? AcmeOrders => AutomaticCertificates?.Orders;
+
     /// <summary>Loads <c>--cert</c> (with <c>--key</c> and the password, if any) and watches its files.</summary>
     /// <param name="options">The server's options.</param>
     /// <param name="log">Where reloads and failed reloads are reported.</param>

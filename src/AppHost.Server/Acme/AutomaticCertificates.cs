@@ -44,6 +44,9 @@ internal sealed class AutomaticCertificates : IDisposable
 
     public AcmeOptions Options => _acme;
 
+    /// <summary>How each name's orders ended, for the metrics.</summary>
+    public OrderTally Orders { get; } = new();
+
     /// <summary>The names with a certificate, and the options their handshakes get.</summary>
     public IReadOnlyList<KeyValuePair<string, SslServerAuthenticationOptions>> Served => [.. _served];
 
@@ -75,7 +78,10 @@ internal sealed class AutomaticCertificates : IDisposable
         // so two processes starting together on one folder make one account, not two.
         var maintainer = new CertificateMaintainer(_acme.Domains, new ChallengeChoice(plainHttpListener), _store, Challenges,
             cancel => AcmeClient.OpenAccountAsync(_http, _acme.Directory, _store.LoadOrCreateAccountKey(), _acme.Email, TimeProvider.System, cancel),
-            Serve, _log, TimeProvider.System);
+            Serve, _log, TimeProvider.System)
+        {
+            Orders = Orders,
+        };
         _renewing = maintainer.RunAsync(_stopping.Token);
     }
 

@@ -1,11 +1,12 @@
 using System.Reflection;
+using AppHost.Acme.Renewal;
 using AppHost.Running;
 
 namespace AppHost.Metrics;
 
 /// <summary>
 /// AppHost's own metrics, computed at each scrape: the versions running, when each served
-/// certificate expires, and whether the server is draining.
+/// certificate expires, how ACME's orders ended, and whether the server is draining.
 /// </summary>
 /// <param name="tls">The certificates in service, or null for plain HTTP.</param>
 /// <param name="stopping">Cancelled once a stop has begun.</param>
@@ -31,7 +32,28 @@ internal sealed class AppHostMetrics(ServerTls? tls, CancellationToken stopping)
             }
         }
 
+        if (tls?.AcmeOrders is { } orders)
+        {
+            WriteAcme(text, orders);
+        }
+
         text.Family("apphost_draining", "gauge", "1 while a stop finishes the requests in flight, else 0.");
         text.Sample("apphost_draining", "", stopping.IsCancellationRequested ? 1 : 0);
+    }
+
+    private static void WriteAcme(PrometheusText text, OrderTally orders)
+    {
+        text.Family("apphost_acme_orders_total", "counter", "ACME orders by name, kind (new: the name's first certificate, renewal) and outcome (obtained, failed).");
+        foreach (var (name, renewal, obtained, count) in orders.Orders())
+        {
+            text.Sample("apphost_acme_orders_total", PrometheusText.Labels([
+                ("name", name), ("kind", renewal ? "renewal" : "new"), ("outcome", obtained ? "obtained" : "failed")]), count);
+        }
+
+        text.Family("apphost_acme_last_obtained_timestamp_seconds", "gauge", "When the CA last issued a certificate for the name, in Unix seconds; absent until this process obtains one.");
+        foreach (var (name, at) in orders.LastObtained())
+        {
+            text.Sample("apphost_acme_last_obtained_timestamp_seconds", PrometheusText.Labels([("name", name)]), at.ToUnixTimeSeconds());
+        }
     }
 }

@@ -34,6 +34,9 @@ internal sealed class CertificateMaintainer(
 
     private AcmeClient? _client;
 
+    /// <summary>Where each order's outcome is counted, for the metrics.</summary>
+    public OrderTally Orders { get; init; } = new();
+
     /// <summary>Runs until <paramref name="stopping"/> fires; never throws for a failed order.</summary>
     public Task RunAsync(CancellationToken stopping) =>
         Task.WhenAll(names.Select(name => Task.Run(() => MaintainAsync(name, stopping), CancellationToken.None)));
@@ -120,22 +123,21 @@ internal sealed class CertificateMaintainer(
             string? replaces = current is null ? null : AriCertificateId.Of(current.Leaf);
             var order = new CertificateOrder(client, pending);
             var choice = challenges with { PreferHttp01 = state.PreferHttp01 };
+            ServerCertificate renewed;
             IssuedCertificate issued;
             try
             {
-                issued = await order.ObtainAsync(name, choice, replaces, stopping);
+                issued = await ObtainAsync(order, name, choice, replaces, stopping);
+                store.Save(issued);
+                renewed = store.Load(name) ?? throw new InvalidDataException($"the certificate for {name} just stored cannot be read back");
             }
-            catch (AcmeProblemException e) when (replaces is not null && e.ChallengeType is null)
+            catch (Exception) when (!stopping.IsCancellationRequested)
             {
-                // The CA refused the order itself, as it does for a "replaces" it will not accept (already
-                // replaced by an order whose result was never stored, or a certificate of another account):
-                // sending it again would fail the same way until expiry, so one order goes without it.
-                log.Warning("ACME: renewal of {Name:l} as a replacement refused: {Problem:l}; ordering it as a new certificate", name, e.Message);
-                issued = await order.ObtainAsync(name, choice, replaces: null, stopping);
+                Orders.Count(name, renewal: current is not null, obtained: false, time.GetUtcNow());
+                throw;
             }
 
-            store.Save(issued);
-            var renewed = store.Load(name) ?? throw new InvalidDataException($"the certificate for {name} just stored cannot be read back");
+            Orders.Count(name, renewal: current is not null, obtained: true, time.GetUtcNow());
             // Keep what worked: a server whose port 443 the CA cannot reach would otherwise fail TLS-ALPN-01 first every time.
             // A reused authorization (no challenge answered) says nothing about which works.
             if (issued.ChallengeType is { } worked)
@@ -158,6 +160,23 @@ internal sealed class CertificateMaintainer(
                     intermediate.Dispose();
                 }
             }
+        }
+    }
+
+    /// <summary>One order: with <c>replaces</c> first, and without it if the CA refuses the order for it.</summary>
+    private async Task<IssuedCertificate> ObtainAsync(CertificateOrder order, string name, ChallengeChoice choice, string? replaces, CancellationToken stopping)
+    {
+        try
+        {
+            return await order.ObtainAsync(name, choice, replaces, stopping);
+        }
+        catch (AcmeProblemException e) when (replaces is not null && e.ChallengeType is null)
+        {
+            // The CA refused the order itself, as it does for a "replaces" it will not accept (already
+            // replaced by an order whose result was never stored, or a certificate of another account):
+            // sending it again would fail the same way until expiry, so one order goes without it.
+            log.Warning("ACME: renewal of {Name:l} as a replacement refused: {Problem:l}; ordering it as a new certificate", name, e.Message);
+            return await order.ObtainAsync(name, choice, replaces: null, stopping);
         }
     }
 

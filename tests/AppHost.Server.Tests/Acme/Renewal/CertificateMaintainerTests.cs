@@ -36,6 +36,9 @@ public sealed class CertificateMaintainerTests
         PebbleOrderTests.AssertChainValidates(new CertificateStore(StoreFolder(state.Path, pebble)).ReadChainPem("renew.example.com")!, pebble.IssuingRoot);
         Assert.Equal(2, pebble.CountInLog("POST /order-plz"));
         Assert.DoesNotContain(events, e => e.Level >= LogEventLevel.Warning);
+        Assert.Equal([("renew.example.com", false, true, 1L), ("renew.example.com", true, true, 1L)], run.Orders.Orders());
+        var (_, lastObtained) = Assert.Single(run.Orders.LastObtained());
+        Assert.InRange(lastObtained, second.Leaf.NotBefore.ToUniversalTime(), DateTimeOffset.UtcNow);
     }
 
     [Fact]
@@ -103,6 +106,11 @@ public sealed class CertificateMaintainerTests
         Assert.Matches(@"next attempt at \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$", line);
         Assert.Empty(handed);
         Assert.False(pending.AnyTlsAlpn01);
+        // Each failed order counts, the one that failed first with HTTP-01 and the one retried at once with TLS-ALPN-01.
+        var (name, renewal, obtained, failed) = Assert.Single(run.Orders.Orders());
+        Assert.Equal(("renew.example.com", false, false), (name, renewal, obtained));
+        Assert.InRange(failed, 2, long.MaxValue);
+        Assert.Empty(run.Orders.LastObtained());
     }
 
     private static string StoreFolder(string root, PebbleFixture pebble) => StateFolder.ForDirectory(root, pebble.DirectoryUrl);
@@ -134,9 +142,12 @@ public sealed class CertificateMaintainerTests
         private readonly Task _running;
         private readonly IDisposable[] _owned;
 
+        public OrderTally Orders { get; }
+
         public RunningMaintainer(CertificateMaintainer maintainer, IDisposable[] owned)
         {
             _owned = owned;
+            Orders = maintainer.Orders;
             _running = maintainer.RunAsync(_stop.Token);
         }
 

@@ -1,0 +1,107 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using AppHost.Server.Tests.Infrastructure;
+using AppHost.Testing;
+
+namespace AppHost.Server.Tests.Metrics;
+
+/// <summary>
+/// The certificate metrics follow the certificate in service: its expiry after a reload, and after an
+/// ACME renewal from a real CA (Pebble), with the orders counted by outcome.
+/// </summary>
+[Collection(NativeAppCollection.Name)]
+public sealed class CertificateMetricsTests(NativeAppFixture native) : IDisposable
+{
+    private const string Domain = "shop.test";
+    private const string Expiry = "apphost_certificate_expiry_timestamp_seconds";
+
+    // An ACME order here takes about a second, a renewal of a 40-second certificate comes after about 27;
+    // a CI machine busy with a native publish may take much longer.
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    private readonly TempDirectory _folder = new();
+
+    [Fact]
+    public async Task CertificateExpiryIsTheServedCertificatesNotAfterAndFollowsAReload()
+    {
+        // Expiries a day apart, so the second is told from the first whatever the rounding to seconds.
+        var now = DateTimeOffset.UtcNow;
+        string cert = Path.Combine(_folder.Path, "cert.pem");
+        string key = Path.Combine(_folder.Path, "key.pem");
+        using var first = WritePair(cert, key, now.AddDays(30));
+        await using var app = await SampleApp.StartAsync(["--cert", cert, "--key", key, "--metrics-port", "0"], environment: null, executable: await native.WithMetricsAsync());
+
+        var before = Assert.Single((await Exposition.ScrapeAsync(app.MetricsAddress!)).Of(Expiry));
+        using var second = WritePair(cert, key, now.AddDays(31));
+        app.Process.Signal(PosixSignal.SIGHUP);
+
+        Assert.Contains($"name=\"{cert}\"", before.Key, StringComparison.Ordinal);
+        Assert.Equal(UnixSeconds(first.NotAfter), before.Value);
+        await Poll.UntilAsync(async () => (await Exposition.ScrapeAsync(app.MetricsAddress!)).Of(Expiry).Single().Value == UnixSeconds(second.NotAfter),
+            Deadline, "the expiry metric to follow the reloaded certificate");
+    }
+
+    [Fact]
+    public async Task AcmeOrdersAreCountedAndTheExpiryFollowsARenewal()
+    {
+        int https = Poll.FreePort();
+        // A 40-second certificate is renewed after about 27 s (when a third of its life is left).
+        await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(TlsPort: https, CertificateValiditySeconds: 40));
+        await using var app = await RunningApp.LaunchAsync(await native.WithMetricsAsync(),
+        [
+            "--host", "127.0.0.1", "--port", $"{https}", "--acme-domain", Domain, "--acme-directory", pebble.DirectoryUrl.ToString(),
+            "--acme-ca-file", pebble.CaFile, "--state-dir", _folder.Path, "--metrics-port", "0",
+        ]);
+        var issued = await VerifyingTls.WaitForCertificateAsync(https, Domain, pebble.IssuingRoot, Deadline);
+
+        var afterFirst = await ScrapeUntilAsync(app, s => s.Samples.ContainsKey(Orders("new", "obtained")), "the first order counted");
+        var renewed = issued;
+        await Poll.UntilAsync(async () =>
+        {
+            renewed = await VerifyingTls.HandshakeAsync(https, Domain, pebble.IssuingRoot);
+            return renewed.SerialNumber != issued.SerialNumber;
+        }, Deadline, "the renewed certificate on a new handshake");
+        var afterRenewal = await ScrapeUntilAsync(app, s => s.Samples.ContainsKey(Orders("renewal", "obtained")), "the renewal counted");
+
+        Assert.Equal(UnixSeconds(issued.NotAfter), afterFirst.Samples[$"{Expiry}{{name=\"{Domain}\"}}"]);
+        Assert.Equal(1, afterFirst.Samples[Orders("new", "obtained")]);
+        Assert.Equal(UnixSeconds(renewed.NotAfter), afterRenewal.Samples[$"{Expiry}{{name=\"{Domain}\"}}"]);
+        Assert.Equal(1, afterRenewal.Samples[Orders("new", "obtained")]);
+        Assert.Equal(1, afterRenewal.Samples[Orders("renewal", "obtained")]);
+        Assert.DoesNotContain(afterRenewal.Samples.Keys, k => k.Contains("outcome=\"failed\"", StringComparison.Ordinal));
+        string lastObtained = $"apphost_acme_last_obtained_timestamp_seconds{{name=\"{Domain}\"}}";
+        Assert.InRange(afterRenewal.Samples[lastObtained], afterFirst.Samples[lastObtained] + 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    }
+
+    public void Dispose() => _folder.Dispose();
+
+    private static string Orders(string kind, string outcome) =>
+        $"apphost_acme_orders_total{{kind=\"{kind}\",name=\"{Domain}\",outcome=\"{outcome}\"}}";
+
+    private static double UnixSeconds(DateTime notAfter) => new DateTimeOffset(notAfter.ToUniversalTime()).ToUnixTimeSeconds();
+
+    private static async Task<Exposition> ScrapeUntilAsync(RunningApp app, Func<Exposition, bool> done, string what)
+    {
+        Exposition? scrape = null;
+        await Poll.UntilAsync(async () => done(scrape = await Exposition.ScrapeAsync(app.MetricsAddress!)), Deadline, what);
+        return scrape!;
+    }
+
+    /// <summary>Writes a self-signed certificate for localhost and its key, each by atomic rename; returns the certificate.</summary>
+    private X509Certificate2 WritePair(string cert, string key, DateTimeOffset notAfter)
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var certificate = SelfSigned.Create(ecdsa, ["localhost"], DateTimeOffset.UtcNow.AddDays(-1), notAfter);
+        ReplaceByRename(key, ecdsa.ExportPkcs8PrivateKeyPem());
+        ReplaceByRename(cert, certificate.ExportCertificatePem());
+        return certificate;
+    }
+
+    private void ReplaceByRename(string path, string text)
+    {
+        string temporary = Path.Combine(_folder.Path, $".{Path.GetFileName(path)}.new");
+        File.WriteAllText(temporary, text);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
