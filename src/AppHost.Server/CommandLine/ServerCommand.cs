@@ -43,7 +43,10 @@ public static class ServerCommand
         {
             if (parsed.GetValue(check))
             {
-                return ExitCodes.Success;
+                // The one start-up failure the build decides rather than the machine: worth finding before a deploy switches over.
+                return standard.Read(parsed).MetricsPort is not null && !Metrics.MetricsFeature.IsSupported
+                    ? Fail(ExitCodes.Failure, MetricsEndpoint.NotInThisBuild)
+                    : ExitCodes.Success;
             }
 
             try

@@ -22,6 +22,10 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     /// <summary>The key of the app's property that holds the listener's address, for the ready file.</summary>
     internal const string AddressProperty = "AppHost.MetricsAddress";
 
+    /// <summary>Why a build without metrics cannot serve them, and the fix.</summary>
+    internal const string NotInThisBuild =
+        $"{OptionNames.MetricsPort}: this build of the app has no metrics; set <MetricsSupport>true</MetricsSupport> in its .csproj and publish it again";
+
     // A stopping scraper's request is a few bytes; this is ample to finish it.
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
 
@@ -58,8 +62,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         // Without them the trimmer removes everything below, so the file pays nothing for this feature.
         if (!MetricsFeature.IsSupported)
         {
-            throw new StartupException(
-                $"{OptionNames.MetricsPort}: this build of the app has no metrics; set <MetricsSupport>true</MetricsSupport> in its .csproj and publish it again");
+            throw new StartupException(NotInThisBuild);
         }
 
         var kestrel = new KestrelServerOptions { AddServerHeader = false, ApplicationServices = app.Services };

@@ -122,6 +122,13 @@ public sealed class DeployTests(NativeAppFixture native, SshFleet fleet, DeployR
         Assert.Contains("nothing was changed there", run.Errors);
         Assert.Contains($"{fleet.Bookworm[0].Alias}\trejected", run.Output);
         await AssertServesAsync(app, native.NativeFile);
+
+        // The metrics socket would be handed to a build that has no metrics: found by the same check, before anything changes.
+        var metrics = await DeployAsync(app, options: ["--metrics-port", "9109"]);
+
+        Assert.Equal(7, metrics.ExitCode);
+        Assert.Contains("the release's check failed: error: --metrics-port: this build of the app has no metrics", metrics.Errors);
+        await AssertServesAsync(app, native.NativeFile);
     }
 
     [SshFact]

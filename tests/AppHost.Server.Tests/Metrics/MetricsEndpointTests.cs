@@ -179,6 +179,17 @@ public sealed class MetricsEndpointTests(NativeAppFixture native)
         run.AssertOneLineError(1, "--metrics-port: this build of the app has no metrics", "<MetricsSupport>true</MetricsSupport>");
     }
 
+    [Fact]
+    public async Task CheckFindsABuildWithoutMetricsBeforeItServes()
+    {
+        // `apphost deploy` runs the new release with --check first: a build that could not serve the metrics socket is refused there.
+        var without = await AppExit.RunAsync("--check", "--metrics-port", "9100");
+        var with = await AppExit.RunAsync(["--check", "--metrics-port", "9100"], executable: await native.WithMetricsAsync());
+
+        without.AssertOneLineError(1, "--metrics-port: this build of the app has no metrics", "<MetricsSupport>true</MetricsSupport>");
+        Assert.Equal(0, with.ExitCode);
+    }
+
     private async Task<RunningApp> StartAsync(params string[] args) => await SampleApp.StartAsync(args, environment: null, executable: await native.WithMetricsAsync());
 
     private static IPAddress NonLoopbackAddress() =>

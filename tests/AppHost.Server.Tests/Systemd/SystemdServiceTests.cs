@@ -47,7 +47,7 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
         await _container.CopyInAsync(_native.NativeFile, Binary, mode: "0755");
         // Root's alone, as a certificate from certbot is: only systemd can read it for the dynamic user.
         await _container.CopyInAsync(_native.Certificates.Pfx, "/etc/shop/cert.pfx", mode: "0600");
-        await InstallUnitsAsync("shop", "--port", $"{HttpsPort}", "--http-port", $"{HttpPort}", "--cert", "/etc/shop/cert.pfx");
+        await InstallUnitsAsync("shop", Binary, "--port", $"{HttpsPort}", "--http-port", $"{HttpPort}", "--cert", "/etc/shop/cert.pfx");
         await _container.RunAsync(["systemctl", "enable", "--now", "shop.socket", "shop-http.socket"]);
     }
 
@@ -143,7 +143,7 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
         await _container.CopyInAsync(_native.Certificates.CertificatePem, "/srv/store/cert.pem", mode: "0600", owner: "shopuser:shopuser");
         await _container.CopyInAsync(_native.Certificates.KeyPem, "/srv/store/key.pem", mode: "0600", owner: "shopuser:shopuser");
         await _container.RunAsync(["sh", "-c", "mkdir -p /etc/shopuser && ln -s /srv/store/cert.pem /etc/shopuser/cert.pem && ln -s /srv/store/key.pem /etc/shopuser/key.pem"]);
-        await InstallUnitsAsync("shopuser", "--port", $"{port}", "--http-port", "0", "--user", "shopuser",
+        await InstallUnitsAsync("shopuser", Binary, "--port", $"{port}", "--http-port", "0", "--user", "shopuser",
             "--cert", "/etc/shopuser/cert.pem", "--key", "/etc/shopuser/key.pem");
         await _container.RunAsync(["systemctl", "start", "shopuser.socket", "shopuser.service"]);
         Assert.Equal(_native.Certificates.Certificate.GetCertHashString(), await ServedThumbprintAsync(port));
@@ -190,7 +190,7 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
         string rootFile = Path.Combine(root.Path, "pebble-root.pem");
         await File.WriteAllTextAsync(rootFile, pebble.IssuingRoot.ExportCertificatePem());
         await _container.CopyInAsync(pebble.CaFile, "/etc/shopacme/pebble.pem");
-        await InstallUnitsAsync("shopacme", "--port", $"{port}", "--http-port", $"{httpPort}", "--acme-domain", domain,
+        await InstallUnitsAsync("shopacme", Binary, "--port", $"{port}", "--http-port", $"{httpPort}", "--acme-domain", domain,
             "--acme-directory", pebble.DirectoryUrl.ToString(), "--acme-ca-file", "/etc/shopacme/pebble.pem");
         await _container.RunAsync(["systemctl", "start", "shopacme.socket", "shopacme-http.socket"]);
 
@@ -223,6 +223,33 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
         await _container.RunAsync(["systemctl", "stop", "shopacme.service", "shopacme.socket", "shopacme-http.socket"]);
     }
 
+    [SystemdFact]
+    public async Task MetricsSocketServesPrometheusOnLoopbackAndAScrapeStartsTheServer()
+    {
+        // The app built with metrics, as a user who wants them builds it; plain HTTP keeps this test to the metrics.
+        const string binary = "/usr/local/bin/metered";
+        const int port = 8082;
+        const int metricsPort = 9100;
+        await _container.CopyInAsync(await _native.WithMetricsAsync(), binary, mode: "0755");
+        await InstallUnitsAsync("metered", binary, "--port", $"{port}", "--metrics-port", $"{metricsPort}");
+        await _container.RunAsync(["systemctl", "start", "metered.socket", "metered-metrics.socket"]);
+
+        // A scrape alone starts the stopped server, as any connection to its sockets does.
+        Assert.Equal("200 1.1", await CurlAsync($"http://127.0.0.1:{metricsPort}/metrics"));
+        Assert.Equal("active", await PropertyAsync("metered.service", "ActiveState"));
+        Assert.Equal("200 1.1", await CurlAsync($"http://127.0.0.1:{port}/api/greeting"));
+        string scrape = await RunInNetworkAsync(["curl", "--silent", "--max-time", "20", $"http://127.0.0.1:{metricsPort}/metrics"]);
+        // The app's endpoints are not on the metrics socket, and the metrics not on the app's.
+        Assert.Equal("404 1.1", await CurlAsync($"http://127.0.0.1:{metricsPort}/api/greeting"));
+        Assert.Equal("404 1.1", await CurlAsync($"http://127.0.0.1:{port}/metrics"));
+        // The socket systemd holds is bound to loopback alone, whatever the server would choose.
+        string listening = await PropertyAsync("metered-metrics.socket", "Listen");
+
+        Assert.Contains("http_server_request_duration_seconds_count{http_request_method=\"GET\",http_response_status_code=\"200\",http_route=\"/api/greeting\"", scrape);
+        Assert.Equal($"127.0.0.1:{metricsPort} (Stream)", listening);
+        await _container.RunAsync(["systemctl", "stop", "metered.service", "metered.socket", "metered-metrics.socket"]);
+    }
+
     /// <summary>Waits until the process has logged <see cref="AnswersPerProcess"/> answers: it really served the load.</summary>
     private Task ServedByAsync(string pid) => Poll.UntilAsync(async () =>
         (await _container.RunAsync(["sh", "-c", $"journalctl _PID={pid} -o cat --no-pager | grep -c StatusCode"], check: false)).Output.Trim()
@@ -233,10 +260,10 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
         (await _container.RunAsync(["test", "-e", $"/etc/systemd/system/{name}.service"], check: false)).ExitCode == 0;
 
     /// <summary>Writes the units with <c>apphost service</c> on this machine, and installs them as its README says.</summary>
-    private async Task InstallUnitsAsync(string name, params string[] options)
+    private async Task InstallUnitsAsync(string name, string binary, params string[] options)
     {
         using var folder = new TempDirectory();
-        (await AppHostTool.RunAsync(folder.Path, ["service", name, "--binary", Binary, .. options, "--output", folder.Path])).AssertSucceeded();
+        (await AppHostTool.RunAsync(folder.Path, ["service", name, "--binary", binary, .. options, "--output", folder.Path])).AssertSucceeded();
         foreach (string unit in Directory.GetFiles(folder.Path))
         {
             await _container.CopyInAsync(unit, $"/etc/systemd/system/{Path.GetFileName(unit)}");

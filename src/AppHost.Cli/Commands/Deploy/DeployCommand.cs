@@ -130,7 +130,7 @@ internal static class DeployCommand
         });
         var service = ServiceOptions.CheckedValues(() => ServiceDefinition.Create(name, layout.CurrentFile, parsed.GetValue(served.Port), parsed.GetValue(served.HttpPort), cert, key, null,
             AcmeSettings.Create(parsed.GetValue(served.AcmeDomains) ?? [], parsed.GetValue(served.AcmeEmail), parsed.GetValue(served.AcmeDirectory)?.OriginalString, null),
-            parsed.GetValue(served.ForwardedBy), parsed.GetValue(served.ProxyProtocol), app));
+            parsed.GetValue(served.ForwardedBy), parsed.GetValue(served.ProxyProtocol), app, served.ReadMetrics(parsed)));
         var units = UnitFiles.Render(service);
         string healthName = HealthTarget.HostNameIn([.. app.Arguments, .. (service.Acme?.Domains ?? []).SelectMany(d => new[] { Contract.OptionNames.AcmeDomain, d })]);
         return new DeployPlan(service, [.. units.Select(u => new KeyValuePair<string, string>(u.FileName, u.Content))], secrets,

@@ -35,6 +35,7 @@ internal static class DeployFile
         ("binary", "--binary", Kind.Path), ("port", "--port", Kind.Number), ("httpPort", "--http-port", Kind.Number),
         ("cert", "--cert", Kind.Path), ("key", "--key", Kind.Path), ("acmeDomains", "--acme-domain", Kind.List), ("acmeEmail", "--acme-email", Kind.Text),
         ("acmeDirectory", "--acme-directory", Kind.Text), ("forwardedBy", "--forwarded-by", Kind.List), ("proxyProtocol", "--proxy-protocol", Kind.Switch),
+        ("metricsPort", "--metrics-port", Kind.Number), ("metricsHost", "--metrics-host", Kind.Text),
         ("env", "--env", Kind.Map), ("secrets", "--secret", Kind.PathMap), ("healthTimeout", "--health-timeout", Kind.Number), ("appOptions", "--", Kind.List),
     ];
 

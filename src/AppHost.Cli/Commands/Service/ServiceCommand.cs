@@ -5,7 +5,7 @@ using AppHost.Contract;
 namespace AppHost.Cli.Commands.Service;
 
 /// <summary>
-/// <c>apphost service NAME --binary PATH [--port N] [--http-port N] [--cert FILE [--key FILE] | --acme-domain NAME ...] [--user USER] [--env NAME=VALUE] [--secret NAME=FILE] [-o DIR] [--force] [-- APP-OPTIONS]</c>:
+/// <c>apphost service NAME --binary PATH [--port N] [--http-port N] [--cert FILE [--key FILE] | --acme-domain NAME ...] [--metrics-port N [--metrics-host ADDRESS]] [--user USER] [--env NAME=VALUE] [--secret NAME=FILE] [-o DIR] [--force] [-- APP-OPTIONS]</c>:
 /// writes the hardened, socket-activated systemd units that run the app, and prints their paths.
 /// </summary>
 internal static class ServiceCommand
@@ -40,7 +40,7 @@ internal static class ServiceCommand
             var service = ServiceOptions.CheckedValues(() => ServiceDefinition.Create(parsed.GetValue(name)!, parsed.GetValue(binary)!, parsed.GetValue(served.Port), parsed.GetValue(served.HttpPort),
                 parsed.GetValue(served.Cert), parsed.GetValue(served.Key), parsed.GetValue(user),
                 AcmeSettings.Create(parsed.GetValue(served.AcmeDomains) ?? [], parsed.GetValue(served.AcmeEmail), parsed.GetValue(served.AcmeDirectory)?.OriginalString, parsed.GetValue(served.AcmeCaFile)),
-                parsed.GetValue(served.ForwardedBy), parsed.GetValue(served.ProxyProtocol), app));
+                parsed.GetValue(served.ForwardedBy), parsed.GetValue(served.ProxyProtocol), app, served.ReadMetrics(parsed)));
             string directory = Path.GetFullPath(parsed.GetValue(output) ?? ".");
             var written = UnitFileWriter.Write(UnitFiles.Render(service), directory, parsed.GetValue(force));
 
@@ -66,8 +66,9 @@ internal static class ServiceCommand
         string serves = service.Acme is { } acme ? $"HTTPS on port {service.Port} with certificates from an ACME CA for {string.Join(", ", acme.Domains)}"
             : service.Certificate is null ? $"plain HTTP on port {service.Port}" : $"HTTPS on port {service.Port}";
         string redirect = service.HttpPort is int http ? $", redirect from port {http}" : "";
+        string metrics = service.Metrics is { } endpoint ? $", metrics on {endpoint}" : "";
         string runAs = service.User is null ? "a dynamic user" : $"user {service.User}";
-        return $"{serves}{redirect}, run as {runAs}, started by the first connection";
+        return $"{serves}{redirect}{metrics}, run as {runAs}, started by the first connection";
     }
 
     // Relative to the current folder when inside it, quoted when the shell would split it.

@@ -10,8 +10,8 @@ namespace AppHost.Cli.Commands.Service;
 /// </summary>
 internal sealed partial record ServiceDefinition
 {
-    // systemd limits a unit name to 255 characters; the longest file written is NAME-http.socket.
-    private const int MaxNameLength = 255 - 12;
+    // systemd limits a unit name to 255 characters; the longest file written is NAME-metrics.socket.
+    private const int MaxNameLength = 255 - 15;
 
     // Shown in errors: the characters a path may hold.
     private const string AllowedInPathText = "letters, digits and / . _ - + @ , = : ~";
@@ -70,6 +70,9 @@ internal sealed partial record ServiceDefinition
     /// <summary>Whether every socket expects the balancer's PROXY protocol header (--proxy-protocol).</summary>
     public bool ProxyProtocol { get; private init; }
 
+    /// <summary>Where the metrics socket listens (--metrics-host and --metrics-port); null for no metrics.</summary>
+    public System.Net.IPEndPoint? Metrics { get; private init; }
+
     /// <summary>The app's own options, environment variables and secrets.</summary>
     public AppSettings App { get; private init; } = AppSettings.None;
 
@@ -79,11 +82,18 @@ internal sealed partial record ServiceDefinition
     /// <summary>The socket unit of the HTTP-to-HTTPS redirect, when there is one.</summary>
     public string RedirectSocketName => $"{Name}-http";
 
+    /// <summary>The socket unit of the metrics listener, when there is one.</summary>
+    public string MetricsSocketName => $"{Name}-metrics";
+
+    /// <summary>The socket units' names, without suffix: the main one, then the redirect's and the metrics', when there are.</summary>
+    public IReadOnlyList<string> SocketUnits =>
+        [Name, .. HttpPort is null ? Array.Empty<string>() : [RedirectSocketName], .. Metrics is null ? Array.Empty<string>() : [MetricsSocketName]];
+
     /// <summary>Checks the values and applies the defaults of the ports left out (null).</summary>
     /// <remarks>Each value has passed the server's syntax (<see cref="ValueSyntax"/>): ports are from 0 to 65535, and an --http-port of 0 means none.</remarks>
     /// <exception cref="ArgumentException">A value is not valid; the message names the option, quotes the value and says the fix.</exception>
     public static ServiceDefinition Create(string name, string binary, int? port, int? httpPort, string? certificate, string? key, string? user, AcmeSettings? acme = null,
-        IReadOnlyList<System.Net.IPNetwork>? forwardedBy = null, bool proxyProtocol = false, AppSettings? app = null)
+        IReadOnlyList<System.Net.IPNetwork>? forwardedBy = null, bool proxyProtocol = false, AppSettings? app = null, System.Net.IPEndPoint? metrics = null)
     {
         CheckName(name);
         binary = CheckPath("--binary", binary, "give where the app's file will be on the server, for example /opt/shop/shop", mustBeVisible: true);
@@ -109,6 +119,11 @@ internal sealed partial record ServiceDefinition
         if (OptionRules.FindProblem(chosen) is { } problem)
         {
             throw new ArgumentException(problem);
+        }
+
+        if (metrics is not null)
+        {
+            CheckMetricsPort(metrics.Port, mainPort, redirectPort);
         }
 
         if (user is not null)
@@ -138,7 +153,23 @@ internal sealed partial record ServiceDefinition
             ForwardedBy = forwardedBy ?? [],
             ProxyProtocol = proxyProtocol,
             App = app ?? AppSettings.None,
+            Metrics = metrics,
         };
+    }
+
+    private static void CheckMetricsPort(int metricsPort, int mainPort, int redirectPort)
+    {
+        if (metricsPort == 0)
+        {
+            throw new ArgumentException($"{OptionNames.MetricsPort} 0 would listen on a different port at each start: give the port Prometheus scrapes, from 1 to 65535 (for example 9100)");
+        }
+
+        // The main and redirect sockets listen on every address, so the metrics socket cannot share their port on any.
+        if (metricsPort == mainPort || metricsPort == redirectPort)
+        {
+            string other = metricsPort == mainPort ? OptionNames.Port : OptionNames.HttpPort;
+            throw new ArgumentException($"{OptionNames.MetricsPort} {metricsPort} is also the {other} port; give the metrics a port of their own, for example 9100");
+        }
     }
 
     private static void CheckName(string name)

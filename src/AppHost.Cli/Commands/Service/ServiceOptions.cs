@@ -38,6 +38,13 @@ internal sealed class ServiceOptions
 
     public Option<bool> ProxyProtocol { get; } = new(OptionNames.ProxyProtocol) { Description = "Every socket expects the balancer's PROXY protocol header (v1 or v2); needs --forwarded-by." };
 
+    public Option<int?> MetricsPort { get; } = CheckedOption.Create(OptionNames.MetricsPort,
+        "Serve Prometheus's /metrics on this port, from a socket unit of its own (NAME-metrics.socket); the app must be built with <MetricsSupport>true</MetricsSupport>.",
+        ValueSyntax.OptionalPort);
+
+    public Option<System.Net.IPAddress?> MetricsHost { get; } = CheckedOption.Create(OptionNames.MetricsHost,
+        "Address the metrics socket binds: a private network's, for a Prometheus on another machine. Default: 127.0.0.1.", ValueSyntax.Address);
+
     public Option<string[]> Environment { get; } = new("--env")
     {
         Description = "An environment variable for the app, NAME=VALUE (repeatable); it is written into the unit, so never a secret.",
@@ -61,12 +68,26 @@ internal sealed class ServiceOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[Port, HttpPort, Cert, Key, AcmeDomains, AcmeEmail, AcmeDirectory, AcmeCaFile, ForwardedBy, ProxyProtocol, Environment, Secrets])
+        foreach (Option option in (Option[])[Port, HttpPort, Cert, Key, AcmeDomains, AcmeEmail, AcmeDirectory, AcmeCaFile, ForwardedBy, ProxyProtocol, MetricsPort, MetricsHost, Environment, Secrets])
         {
             command.Options.Add(option);
         }
 
         command.Arguments.Add(AppArguments);
+    }
+
+    /// <summary>Where the metrics socket listens: --metrics-port on --metrics-host; null without --metrics-port.</summary>
+    /// <exception cref="CliException">--metrics-host without --metrics-port.</exception>
+    public System.Net.IPEndPoint? ReadMetrics(ParseResult parsed)
+    {
+        var host = parsed.GetValue(MetricsHost);
+        if (parsed.GetValue(MetricsPort) is not int port)
+        {
+            return host is null ? null
+                : throw new CliException(ExitCodes.Usage, $"{OptionNames.MetricsHost} needs {OptionNames.MetricsPort}: give the port Prometheus scrapes, for example {OptionNames.MetricsPort} 9100");
+        }
+
+        return new System.Net.IPEndPoint(host ?? System.Net.IPAddress.Loopback, port);
     }
 
     /// <summary>--secret NAME=FILE, each split; FILE as given.</summary>

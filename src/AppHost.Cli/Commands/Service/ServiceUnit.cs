@@ -18,19 +18,24 @@ internal static class ServiceUnit
         bool dynamicUser = service.User is null;
         var unit = new UnitFileBuilder($"""
             The {name} web server, socket-activated by {name}.socket. Written by `apphost service`.
-            Install: sudo cp {name}.service {name}.socket{(service.HttpPort is null ? "" : $" {service.RedirectSocketName}.socket")} /etc/systemd/system/ && sudo systemctl daemon-reload
+            Install: sudo cp {name}.service {string.Join(' ', service.SocketUnits.Select(socket => socket + ".socket"))} /etc/systemd/system/ && sudo systemctl daemon-reload
             Check: systemd-analyze security {name}.service
             """);
 
         unit.Section("Unit");
         unit.Add("Shown by systemctl status and in the journal.", $"Description={name} web server");
         unit.Add("The server serves on the socket systemd holds; stopping the socket stops the server.", $"Requires={name}.socket");
-        string sockets = $"{name}.socket";
         if (service.HttpPort is not null)
         {
             unit.Add("The HTTP-to-HTTPS redirect; should its port be taken, the server still serves HTTPS.", $"Wants={service.RedirectSocketName}.socket");
-            sockets += $" {service.RedirectSocketName}.socket";
         }
+
+        if (service.Metrics is not null)
+        {
+            unit.Add("Prometheus's /metrics; should its port be taken, the server still serves the app.", $"Wants={service.MetricsSocketName}.socket");
+        }
+
+        string sockets = string.Join(' ', service.SocketUnits.Select(socket => socket + ".socket"));
 
         unit.Add("Start once the sockets listen, so systemd passes them in (LISTEN_FDS, LISTEN_FDNAMES).", $"After={sockets}");
 
@@ -89,9 +94,16 @@ internal static class ServiceUnit
         string logs = $"--log-format json: one JSON object per line in the journal (journalctl -u {service.Name} -o cat);\n--shutdown-timeout is stated here because TimeoutStopSec below counts on it."
             + (service.ForwardedBy.Count > 0 ? "\n--forwarded-by: the load balancers whose X-Forwarded-For and -Proto name the client and its scheme." : "")
             + (service.ProxyProtocol ? "\n--proxy-protocol: each connection starts with the balancer's PROXY header, which names the client." : "");
-        string forwarded = string.Concat(service.ForwardedBy.Select(network => $"--forwarded-by {network} ")) + (service.ProxyProtocol ? "--proxy-protocol " : "");
+        string listening = string.Concat(service.ForwardedBy.Select(network => $"--forwarded-by {network} ")) + (service.ProxyProtocol ? "--proxy-protocol " : "");
+        if (service.Metrics is { } metrics && !System.Net.IPAddress.IsLoopback(metrics.Address))
+        {
+            // The server answers metrics only to this machine unless its --metrics-host is another address, whatever the socket binds.
+            logs += $"\n--metrics-host: the metrics socket is on {metrics.Address}, so its peers there are answered.";
+            listening += $"--metrics-host {metrics.Address} ";
+        }
+
         string appArguments = string.Concat(service.App.Arguments.Select(word => " " + AppSettings.ForExecStart(word)));
-        string tail = $"{forwarded}--log-format json --shutdown-timeout {DrainSeconds}{appArguments}";
+        string tail = $"{listening}--log-format json --shutdown-timeout {DrainSeconds}{appArguments}";
         logs += service.App.Arguments.Count > 0 ? "\nLast, the app's own options." : "";
         if (service.Acme is { } acme)
         {

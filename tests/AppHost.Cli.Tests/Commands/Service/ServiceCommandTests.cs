@@ -52,6 +52,33 @@ public sealed class ServiceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task MetricsGetASocketUnitOfTheirOwnOnLoopback()
+    {
+        var run = (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--cert", Certificate, "--metrics-port", "9100")).AssertSucceeded();
+
+        string socket = File.ReadAllText(Path.Combine(_directory.Path, "shop-metrics.socket"));
+        string service = File.ReadAllText(Path.Combine(_directory.Path, "shop.service"));
+        Assert.Equal(["shop.service", "shop.socket", "shop-http.socket", "shop-metrics.socket"], run.StandardOutput.Select(p => Path.GetFileName(p)));
+        Assert.Contains("\nListenStream=127.0.0.1:9100\n", socket);
+        Assert.Contains("\nFileDescriptorName=metrics\n", socket);
+        Assert.Contains("\nSockets=shop.socket shop-http.socket shop-metrics.socket\n", service);
+        Assert.Contains("\nWants=shop-metrics.socket\n", service);
+        // Loopback is the server's own default: nothing to say on its command line.
+        Assert.DoesNotContain("--metrics", service);
+        Assert.Contains("sudo systemctl enable --now shop.socket shop-http.socket shop-metrics.socket", run.StandardError[^1]);
+    }
+
+    [Fact]
+    public async Task MetricsOnAPrivateNetworkAreOpenedToItsPeers()
+    {
+        (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--metrics-port", "9100", "--metrics-host", "10.1.2.3")).AssertSucceeded();
+
+        Assert.Contains("\nListenStream=10.1.2.3:9100\n", File.ReadAllText(Path.Combine(_directory.Path, "shop-metrics.socket")));
+        // Without it the server would answer only peers on its own machine, whatever the socket binds.
+        Assert.Contains("ExecStart=/opt/shop/shop --metrics-host 10.1.2.3 --log-format json", File.ReadAllText(Path.Combine(_directory.Path, "shop.service")));
+    }
+
+    [Fact]
     public async Task AWordBeforeTheDoubleDashIsNotTakenForAnAppOption()
     {
         (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "stray", "--binary", Binary))
@@ -106,6 +133,11 @@ public sealed class ServiceCommandTests : IDisposable
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "shop.example.com", "--acme-ca-file", "/tmp/ca.pem" }, "--acme-ca-file '/tmp/ca.pem' is under /tmp", "PrivateTmp=yes")]
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "shop.example.com", "--acme-directory", "http://ca.example/dir" }, "--acme-directory 'http://ca.example/dir' is not valid: expected an https:// URL")]
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "shop.example.com", "--acme-email", "a$b@example.com" }, "--acme-email 'a$b@example.com' holds '$', which a unit file would not keep as written")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--metrics-port", "0" }, "--metrics-port 0 would listen on a different port at each start", "from 1 to 65535")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--cert", Certificate, "--metrics-port", "443" }, "--metrics-port 443 is also the --port port", "a port of their own")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--cert", Certificate, "--metrics-port", "80" }, "--metrics-port 80 is also the --http-port port")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--metrics-host", "127.0.0.1" }, "--metrics-host needs --metrics-port")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--metrics-port", "9100", "--metrics-host", "nonsense" }, "--metrics-host 'nonsense' is not valid")]
     public async Task BadValueIsRefusedWithOneLine(string[] args, params string[] fragments)
     {
         var run = await AppHostTool.RunAsync(_directory.Path, ["service", .. args]);

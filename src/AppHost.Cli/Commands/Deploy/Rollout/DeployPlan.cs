@@ -1,5 +1,6 @@
 using AppHost.Cli.Commands.Deploy.Remote;
 using AppHost.Cli.Commands.Service;
+using AppHost.Contract;
 
 namespace AppHost.Cli.Commands.Deploy.Rollout;
 
@@ -21,6 +22,14 @@ internal sealed record DeployPlan(
 
     /// <summary>The socket units among <see cref="Units"/>: the ones to enable.</summary>
     public IReadOnlyList<string> Sockets => [.. Units.Select(u => u.Key).Where(f => f.EndsWith(".socket", StringComparison.Ordinal))];
+
+    /// <summary>
+    /// What the release's --check is given: the app's own options, and --metrics-port when the units pass a
+    /// metrics socket, so a build without metrics is refused before it takes over rather than failing to start.
+    /// </summary>
+    public IReadOnlyList<string> CheckedArguments => Service.Metrics is { } metrics
+        ? [.. Service.App.Arguments, OptionNames.MetricsPort, metrics.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)]
+        : Service.App.Arguments;
 
     /// <summary>How long a restarted server gets to answer /healthz with 200: enough for an ACME order on first start.</summary>
     public TimeSpan HealthTimeout { get; init; } = TimeSpan.FromSeconds(60);

@@ -38,7 +38,7 @@ internal static class HostDeploy
                 RolloutLog.Step(host.Name, $"uploaded {Megabytes(release.Size)}, sha256 checked", step);
             }
 
-            var check = await host.RunAsync(host.Scripts.Check(release.Sha256, plan.Service.App.Arguments, plan.Service.App.Environment), "the release's check", cancel);
+            var check = await host.RunAsync(host.Scripts.Check(release.Sha256, plan.CheckedArguments, plan.Service.App.Environment), "the release's check", cancel);
             version = check.Output.Split('\n').FirstOrDefault(l => l.StartsWith("version=", StringComparison.Ordinal))?["version=".Length..].Trim() ?? "";
             RolloutLog.Step(host.Name, $"version {version} runs here and accepts its options", step);
 
