@@ -70,6 +70,21 @@ public sealed class PrometheusServer : IAsyncDisposable
             : double.Parse(vector[0].GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>How many series an instant query yields: the answer a panel draws. A query Prometheus cannot parse fails with its message.</summary>
+    public async Task<int> SeriesAsync(string query)
+    {
+        using var response = await _api.GetAsync($"api/v1/query?query={Uri.EscapeDataString(query)}");
+        using var result = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"Prometheus refused {query}: {result.RootElement.GetProperty("error").GetString()}");
+        }
+
+        var data = result.RootElement.GetProperty("data");
+        // A scalar (time(), say) is one value; a vector is as many series as it holds.
+        return data.GetProperty("resultType").GetString() == "scalar" ? 1 : data.GetProperty("result").GetArrayLength();
+    }
+
     public async ValueTask DisposeAsync()
     {
         _api.Dispose();
