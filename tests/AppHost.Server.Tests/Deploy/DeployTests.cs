@@ -61,6 +61,14 @@ public sealed class DeployTests(NativeAppFixture native, SshFleet fleet, DeployR
         Assert.Equal(pids, await MainPidsAsync(app));
         dryRun.AssertSucceeded();
         Assert.All(fleet.Bookworm, host => Assert.Contains($"{host.Alias}: release {DeployReleases.Sha256Of(native.NativeFile)[..12]} is there already; units unchanged; would not restart", dryRun.Errors));
+
+        // On a terminal (script(1) gives it one) a live view shows the second host waiting while the first is checked.
+        var onTerminal = await DeployOnTerminalAsync(app);
+        Assert.Equal(0, onTerminal.ExitCode);
+        Assert.Contains($"  {fleet.Bookworm[1].Alias}  waiting", onTerminal.Output);
+        Assert.Contains($"  {fleet.Bookworm[0].Alias}  checking the release runs here and accepts its options … ", onTerminal.Output);
+        Assert.Contains("\e[J", onTerminal.Output);
+        Assert.Contains($"{fleet.Bookworm[1].Alias}: unchanged", onTerminal.Output);
     }
 
     [SshFact]
@@ -207,6 +215,19 @@ public sealed class DeployTests(NativeAppFixture native, SshFleet fleet, DeployR
         ToolAsync(["deploy", "--binary", binary ?? native.NativeFile, "--name", app.Name, "--port", app.Port.ToString(CultureInfo.InvariantCulture),
             "--http-port", app.HttpPort.ToString(CultureInfo.InvariantCulture), "--cert", native.Certificates.CertificatePem, "--key", native.Certificates.KeyPem,
             .. extra ?? [], "--ssh-config", fleet.ConfigFile, .. hosts ?? HostOptions()[2..], .. options ?? []]);
+
+    /// <summary>The same deploy with stdout and stderr on a terminal, as a person at one runs it.</summary>
+    private async Task<CommandRun> DeployOnTerminalAsync(App app)
+    {
+        string[] command = [CommandRun.DotnetHost(), "exec", AppHostTool.Path, "deploy", "--binary", native.NativeFile, "--name", app.Name,
+            "--port", app.Port.ToString(CultureInfo.InvariantCulture), "--http-port", app.HttpPort.ToString(CultureInfo.InvariantCulture),
+            "--cert", native.Certificates.CertificatePem, "--key", native.Certificates.KeyPem, .. HostOptions()];
+        string line = "TERM=xterm " + string.Join(' ', command.Select(word => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        // -e: script exits with the command's status; -f: each write is flushed as the terminal shows it.
+        var run = await CommandRun.RunAsync(["script", "--quiet", "--flush", "--return", "--command", line, "/dev/null"]);
+        output.WriteLine($"$ {line}\nexit {run.ExitCode}\n{run.Output}{run.Errors}");
+        return run;
+    }
 
     // Both Debian 12 hosts, in order, with the fleet's ssh config.
     private string[] HostOptions() => ["--ssh-config", fleet.ConfigFile, .. fleet.Bookworm.SelectMany(h => new[] { "--host", h.Alias })];

@@ -82,8 +82,13 @@ internal static class DeployCommand
             return ExitCodes.Success;
         }
 
-        var results = await RollingOrder.RunAsync(fleet.Hosts, parsed.GetValue(options.Parallel),
-            host => HostDeploy.RunAsync(host, plan, releases[host.Facts.Machine], cancel));
+        IReadOnlyList<HostResult> results;
+        using (RolloutLog.Live(fleet.Hosts.Select(h => h.Name)))
+        {
+            results = await RollingOrder.RunAsync(fleet.Hosts, parsed.GetValue(options.Parallel),
+                host => HostDeploy.RunAsync(host, plan, releases[host.Facts.Machine], cancel));
+        }
+
         return RolloutReport.Print(results, "deploy");
     }
 

@@ -55,8 +55,13 @@ internal static class RollbackCommand
                 return ExitCodes.Success;
             }
 
-            var results = await RollingOrder.RunAsync(fleet.Hosts, parsed.GetValue(hosts.Parallel),
-                host => HostRollback.RunAsync(host, targets[host].Release, TimeSpan.FromSeconds(parsed.GetValue(healthSeconds)), Fleet.By, cancel));
+            IReadOnlyList<HostResult> results;
+            using (RolloutLog.Live(fleet.Hosts.Select(h => h.Name)))
+            {
+                results = await RollingOrder.RunAsync(fleet.Hosts, parsed.GetValue(hosts.Parallel),
+                    host => HostRollback.RunAsync(host, targets[host].Release, TimeSpan.FromSeconds(parsed.GetValue(healthSeconds)), Fleet.By, cancel));
+            }
+
             return RolloutReport.Print(results, "rollback");
         });
         return command;

@@ -28,6 +28,7 @@ internal static class HostDeploy
             }
             else
             {
+                RolloutLog.Doing(host.Name, $"uploading {Megabytes(release.Size)}");
                 await using var file = File.OpenRead(release.Path);
                 var upload = await host.Ssh.RunWithInputAsync(host.Scripts.Upload(release.Sha256), file, cancel);
                 if (!upload.Succeeded)
@@ -38,11 +39,13 @@ internal static class HostDeploy
                 RolloutLog.Step(host.Name, $"uploaded {Megabytes(release.Size)}, sha256 checked", step);
             }
 
+            RolloutLog.Doing(host.Name, "checking the release runs here and accepts its options");
             var check = await host.RunAsync(host.Scripts.Check(release.Sha256, plan.CheckedArguments, plan.Service.App.Environment), "the release's check", cancel);
             version = check.Output.Split('\n').FirstOrDefault(l => l.StartsWith("version=", StringComparison.Ordinal))?["version=".Length..].Trim() ?? "";
             RolloutLog.Step(host.Name, $"version {version} runs here and accepts its options", step);
 
             installed = true;
+            RolloutLog.Doing(host.Name, "installing the units and secrets");
             var install = await host.RunAsync(host.Scripts.Install(plan.Units, plan.SecretFiles, plan.Sockets), "installing the units", cancel);
             bool changed = install.Output.Contains("changed=yes", StringComparison.Ordinal);
             bool switching = facts.Current != release.Sha256;
@@ -58,8 +61,10 @@ internal static class HostDeploy
                 await host.RunAsync(host.Scripts.Switch(release.Sha256, "deploy", version, plan.By), "switching to the release", cancel);
             }
 
+            RolloutLog.Doing(host.Name, "restarting");
             await host.RestartAsync(cancel);
             RolloutLog.Step(host.Name, "restarted, ready", step);
+            RolloutLog.Doing(host.Name, "waiting for /healthz to answer 200");
             await WaitHealthyAsync(host, plan, cancel);
             RolloutLog.Step(host.Name, "/healthz answers 200", step);
             await host.RunAsync(host.Scripts.Prune(plan.KeepReleases), "removing old releases", cancel);
@@ -87,6 +92,7 @@ internal static class HostDeploy
         var step = Stopwatch.StartNew();
         try
         {
+            RolloutLog.Doing(host.Name, "putting the previous release back");
             await host.RunAsync(host.Scripts.Restore(previous, failed, plan.By), "putting the previous release back", cancel);
             if (previous is null)
             {

@@ -18,9 +18,11 @@ internal static class HostRollback
         string version = facts.VersionOf(target);
         try
         {
+            RolloutLog.Doing(host.Name, $"switching to release {target[..12]} and restarting");
             await host.RunAsync(host.Scripts.Switch(target, "rollback", version, by), "switching to the release", cancel);
             await host.RestartAsync(cancel);
             RolloutLog.Step(host.Name, $"restarted on release {target[..12]}{(version.Length > 0 ? $" ({version})" : "")}, ready", step);
+            RolloutLog.Doing(host.Name, "waiting for /healthz to answer 200");
             await HealthCheck.RequireAsync(host.Ssh, health, healthTimeout, cancel);
             RolloutLog.Step(host.Name, "/healthz answers 200", step);
             return new HostResult(host.Name, "rolled-back", target, version, total.Elapsed);
@@ -31,6 +33,7 @@ internal static class HostRollback
             string outcome = "failed";
             try
             {
+                RolloutLog.Doing(host.Name, $"switching back to release {current[..12]}");
                 await host.RunAsync(host.Scripts.Switch(current, "restore", facts.VersionOf(current), by), "switching back", cancel);
                 await host.RestartAsync(cancel);
                 await HealthCheck.RequireAsync(host.Ssh, health, healthTimeout, cancel);
