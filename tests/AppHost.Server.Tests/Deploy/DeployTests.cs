@@ -118,6 +118,26 @@ public sealed class DeployTests(NativeAppFixture native, SshFleet fleet, DeployR
     }
 
     [SshFact]
+    public async Task AReleaseWhoseHealthzAnswers503IsPutBack()
+    {
+        // Plain HTTP, so the stand-in release needs no TLS: its answer is all that is judged.
+        var app = new App("answers503", 8450, 0);
+        (await DeployAsync(app, https: false)).AssertSucceeded();
+
+        var run = await DeployAsync(app, binary: await releases.UnhealthyReleaseAsync(), extra: ["--health-timeout", "3"], https: false);
+
+        Assert.Equal(7, run.ExitCode);
+        Assert.Contains($"error: deploy stopped at {fleet.Bookworm[0].Alias}: /healthz answered HTTP/1.1 503 Service Unavailable for 3 s", run.Errors);
+        Assert.Contains($"{fleet.Bookworm[1].Alias}\tuntouched", run.Output);
+        var status = (await ToolAsync(["status", "--name", app.Name, .. HostOptions()])).AssertSucceeded();
+        foreach (var host in fleet.Bookworm)
+        {
+            Assert.Contains($"{host.Alias}\tactive\tcurrent {DeployReleases.Sha256Of(native.NativeFile)[..12]}", status.Output);
+            Assert.Equal(("1.1", "200"), await CurlAsync("--http1.1", $"http://{host.Address}:{app.Port}/api/greeting?name=you", "Hello, you!"));
+        }
+    }
+
+    [SshFact]
     public async Task AnAppOptionTheAppRefusesStopsTheDeployBeforeTheServiceIsTouched()
     {
         var app = new App("badoption", 8449, 8086);
@@ -211,9 +231,9 @@ public sealed class DeployTests(NativeAppFixture native, SshFleet fleet, DeployR
         }
     }
 
-    private Task<CommandRun> DeployAsync(App app, string[]? hosts = null, string[]? options = null, string? binary = null, string[]? extra = null) =>
+    private Task<CommandRun> DeployAsync(App app, string[]? hosts = null, string[]? options = null, string? binary = null, string[]? extra = null, bool https = true) =>
         ToolAsync(["deploy", "--binary", binary ?? native.NativeFile, "--name", app.Name, "--port", app.Port.ToString(CultureInfo.InvariantCulture),
-            "--http-port", app.HttpPort.ToString(CultureInfo.InvariantCulture), "--cert", native.Certificates.CertificatePem, "--key", native.Certificates.KeyPem,
+            .. https ? ["--http-port", app.HttpPort.ToString(CultureInfo.InvariantCulture), "--cert", native.Certificates.CertificatePem, "--key", native.Certificates.KeyPem] : Array.Empty<string>(),
             .. extra ?? [], "--ssh-config", fleet.ConfigFile, .. hosts ?? HostOptions()[2..], .. options ?? []]);
 
     /// <summary>The same deploy with stdout and stderr on a terminal, as a person at one runs it.</summary>
