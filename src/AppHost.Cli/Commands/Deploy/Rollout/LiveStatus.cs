@@ -23,6 +23,7 @@ internal sealed class LiveStatus : IDisposable
     private readonly List<(string Host, string Doing, Stopwatch Since)> _hosts;
     private readonly Timer _timer;
     private int _drawn;
+    private bool _stopped;
 
     /// <param name="terminal">Where to draw: stderr, a terminal.</param>
     /// <param name="hosts">The hosts of the rollout, in its order.</param>
@@ -68,6 +69,8 @@ internal sealed class LiveStatus : IDisposable
         _timer.Dispose();
         lock (_drawing)
         {
+            // A redraw the timer began before it was disposed may still be waiting for the lock: it must not draw again.
+            _stopped = true;
             Erase();
             _terminal.Flush();
         }
@@ -86,6 +89,11 @@ internal sealed class LiveStatus : IDisposable
     {
         lock (_drawing)
         {
+            if (_stopped)
+            {
+                return;
+            }
+
             Erase();
             Draw();
         }
