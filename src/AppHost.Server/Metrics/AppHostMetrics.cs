@@ -43,17 +43,27 @@ internal sealed class AppHostMetrics(ServerTls? tls, CancellationToken stopping)
 
     private static void WriteAcme(PrometheusText text, OrderTally orders)
     {
+        var names = orders.Snapshot();
+        // Every kind and outcome from a name's first order on, zeros too, so increase() sees the first failure.
         text.Family("apphost_acme_orders_total", "counter", "ACME orders by name, kind (new: the name's first certificate, renewal) and outcome (obtained, failed).");
-        foreach (var (name, renewal, obtained, count) in orders.Orders())
+        foreach (var name in names)
         {
-            text.Sample("apphost_acme_orders_total", PrometheusText.Labels([
-                ("name", name), ("kind", renewal ? "renewal" : "new"), ("outcome", obtained ? "obtained" : "failed")]), count);
+            OrdersSample(text, name.Name, "new", "obtained", name.NewObtained);
+            OrdersSample(text, name.Name, "new", "failed", name.NewFailed);
+            OrdersSample(text, name.Name, "renewal", "obtained", name.RenewalObtained);
+            OrdersSample(text, name.Name, "renewal", "failed", name.RenewalFailed);
         }
 
         text.Family("apphost_acme_last_obtained_timestamp_seconds", "gauge", "When the CA last issued a certificate for the name, in Unix seconds; absent until this process obtains one.");
-        foreach (var (name, at) in orders.LastObtained())
+        foreach (var name in names)
         {
-            text.Sample("apphost_acme_last_obtained_timestamp_seconds", PrometheusText.Labels([("name", name)]), at.ToUnixTimeSeconds());
+            if (name.LastObtained is { } at)
+            {
+                text.Sample("apphost_acme_last_obtained_timestamp_seconds", PrometheusText.Labels([("name", name.Name)]), at.ToUnixTimeSeconds());
+            }
         }
     }
+
+    private static void OrdersSample(PrometheusText text, string name, string kind, string outcome, long count) =>
+        text.Sample("apphost_acme_orders_total", PrometheusText.Labels([("name", name), ("kind", kind), ("outcome", outcome)]), count);
 }

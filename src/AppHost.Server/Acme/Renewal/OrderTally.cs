@@ -3,13 +3,14 @@ namespace AppHost.Acme.Renewal;
 /// <summary>
 /// How each name's ACME orders ended, for the metrics: counts by kind (a name's first certificate, or
 /// a renewal) and outcome, and when the last certificate was obtained. Orders are minutes apart at
-/// most, so one lock is no contention.
+/// most, so one lock is no contention. Keyed by string with a class per name, not by a value tuple:
+/// this is in every native file, metrics or not, and each generic type over a new struct adds its own
+/// code there (a tuple-keyed dictionary cost about 20 KB).
 /// </summary>
 internal sealed class OrderTally
 {
     private readonly Lock _counting = new();
-    private readonly Dictionary<(string Name, bool Renewal, bool Obtained), long> _orders = [];
-    private readonly Dictionary<string, DateTimeOffset> _lastObtained = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, NameOrders> _names = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>An order's outcome.</summary>
     /// <param name="name">The domain ordered.</param>
@@ -20,30 +21,69 @@ internal sealed class OrderTally
     {
         lock (_counting)
         {
-            _orders[(name, renewal, obtained)] = _orders.GetValueOrDefault((name, renewal, obtained)) + 1;
-            if (obtained)
+            if (!_names.TryGetValue(name, out var orders))
             {
-                _lastObtained[name] = at;
+                _names[name] = orders = new NameOrders(name);
             }
+
+            orders.Add(renewal, obtained, at);
         }
     }
 
-    /// <summary>Each name's counts, in name order so a scrape reads the same each time.</summary>
-    public IReadOnlyList<(string Name, bool Renewal, bool Obtained, long Orders)> Orders()
+    /// <summary>A copy of each name's counts that has had an order, in name order so a scrape reads the same each time.</summary>
+    public IReadOnlyList<NameOrders> Snapshot()
     {
         lock (_counting)
         {
-            return [.. _orders.OrderBy(o => o.Key.Name, StringComparer.Ordinal).ThenBy(o => o.Key.Renewal).ThenBy(o => o.Key.Obtained)
-                .Select(o => (o.Key.Name, o.Key.Renewal, o.Key.Obtained, o.Value))];
+            var copies = _names.Values.Select(orders => orders.Copy()).ToArray();
+            Array.Sort(copies, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            return copies;
+        }
+    }
+}
+
+/// <summary>One name's orders: how many of each kind ended each way, and when it last got a certificate.</summary>
+/// <param name="name">The domain.</param>
+internal sealed class NameOrders(string name)
+{
+    public string Name { get; } = name;
+
+    public long NewObtained { get; private set; }
+
+    public long NewFailed { get; private set; }
+
+    public long RenewalObtained { get; private set; }
+
+    public long RenewalFailed { get; private set; }
+
+    /// <summary>When the CA last issued it a certificate (not one read from the state folder); null until then.</summary>
+    public DateTimeOffset? LastObtained { get; private set; }
+
+    public void Add(bool renewal, bool obtained, DateTimeOffset at)
+    {
+        if (renewal)
+        {
+            RenewalObtained += obtained ? 1 : 0;
+            RenewalFailed += obtained ? 0 : 1;
+        }
+        else
+        {
+            NewObtained += obtained ? 1 : 0;
+            NewFailed += obtained ? 0 : 1;
+        }
+
+        if (obtained)
+        {
+            LastObtained = at;
         }
     }
 
-    /// <summary>When each name last got a certificate from the CA (not one read from the state folder).</summary>
-    public IReadOnlyList<(string Name, DateTimeOffset At)> LastObtained()
+    public NameOrders Copy() => new(Name)
     {
-        lock (_counting)
-        {
-            return [.. _lastObtained.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => (o.Key, o.Value))];
-        }
-    }
+        NewObtained = NewObtained,
+        NewFailed = NewFailed,
+        RenewalObtained = RenewalObtained,
+        RenewalFailed = RenewalFailed,
+        LastObtained = LastObtained,
+    };
 }

@@ -36,9 +36,9 @@ public sealed class CertificateMaintainerTests
         PebbleOrderTests.AssertChainValidates(new CertificateStore(StoreFolder(state.Path, pebble)).ReadChainPem("renew.example.com")!, pebble.IssuingRoot);
         Assert.Equal(2, pebble.CountInLog("POST /order-plz"));
         Assert.DoesNotContain(events, e => e.Level >= LogEventLevel.Warning);
-        Assert.Equal([("renew.example.com", false, true, 1L), ("renew.example.com", true, true, 1L)], run.Orders.Orders());
-        var (_, lastObtained) = Assert.Single(run.Orders.LastObtained());
-        Assert.InRange(lastObtained, second.Leaf.NotBefore.ToUniversalTime(), DateTimeOffset.UtcNow);
+        var orders = Assert.Single(run.Orders.Snapshot());
+        Assert.Equal(("renew.example.com", 1L, 0L, 1L, 0L), (orders.Name, orders.NewObtained, orders.NewFailed, orders.RenewalObtained, orders.RenewalFailed));
+        Assert.InRange(orders.LastObtained!.Value, second.Leaf.NotBefore.ToUniversalTime(), DateTimeOffset.UtcNow);
     }
 
     [Fact]
@@ -107,10 +107,10 @@ public sealed class CertificateMaintainerTests
         Assert.Empty(handed);
         Assert.False(pending.AnyTlsAlpn01);
         // Each failed order counts, the one that failed first with HTTP-01 and the one retried at once with TLS-ALPN-01.
-        var (name, renewal, obtained, failed) = Assert.Single(run.Orders.Orders());
-        Assert.Equal(("renew.example.com", false, false), (name, renewal, obtained));
-        Assert.InRange(failed, 2, long.MaxValue);
-        Assert.Empty(run.Orders.LastObtained());
+        var orders = Assert.Single(run.Orders.Snapshot());
+        Assert.Equal(("renew.example.com", 0L, 0L, 0L), (orders.Name, orders.NewObtained, orders.RenewalObtained, orders.RenewalFailed));
+        Assert.InRange(orders.NewFailed, 2, long.MaxValue);
+        Assert.Null(orders.LastObtained);
     }
 
     private static string StoreFolder(string root, PebbleFixture pebble) => StateFolder.ForDirectory(root, pebble.DirectoryUrl);
