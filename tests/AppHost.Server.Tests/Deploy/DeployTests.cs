@@ -21,10 +21,12 @@ public sealed class DeployTests(NativeAppFixture native, SshFleet fleet, DeployR
         using var folder = new TempDirectory();
         string secret = Path.Combine(folder.Path, "database-url");
         await File.WriteAllTextAsync(secret, Secret);
+        string environment = Path.Combine(folder.Path, "environment");
+        await File.WriteAllTextAsync(environment, $"# read by systemd as root\nSHOP_DATABASE_URL={Secret}\n");
         // The second host through a user with sudo, as many servers are run.
         string[] hosts = ["--host", fleet.Bookworm[0].Alias, "--host", $"{SshHost.SudoUser}@{fleet.Bookworm[1].Alias}"];
 
-        var run = await DeployAsync(new("first", 443, 80), hosts, ["--secret", $"database-url={secret}", "--", "--greeting", "Howdy"]);
+        var run = await DeployAsync(new("first", 443, 80), hosts, ["--secret", $"database-url={secret}", "--env-file", environment, "--", "--greeting", "Howdy"]);
 
         run.AssertSucceeded();
         foreach (var host in fleet.Bookworm)
@@ -33,8 +35,12 @@ public sealed class DeployTests(NativeAppFixture native, SshFleet fleet, DeployR
             Assert.Equal(("1.1", "200"), await CurlAsync("--http1.1", $"https://{host.Address}/api/greeting?name=you", "Howdy, you!"));
             Assert.Equal(("1.1", "308"), await CurlAsync("--http1.1", $"http://{host.Address}/api/greeting?name=you", ""));
             // The key and the secret are root's alone on the host, and in no unit, process list or output.
-            Assert.Equal("600 root root\n600 root root\n", (await host.RunAsync(["stat", "-c", "%a %U %G", "/etc/apphost/first/key", "/etc/apphost/first/secrets/database-url"])).Output);
+            Assert.Equal("600 root root\n600 root root\n600 root root\n",
+                (await host.RunAsync(["stat", "-c", "%a %U %G", "/etc/apphost/first/key", "/etc/apphost/first/secrets/database-url", "/etc/apphost/first/environment"])).Output);
             Assert.Equal(Secret, (await host.RunAsync(["cat", "/run/credentials/first.service/database-url"])).Output);
+            // The environment file's variable is in the server's environment, set by systemd.
+            Assert.Contains($"SHOP_DATABASE_URL={Secret}\n",
+                (await host.RunAsync(["sh", "-c", "tr '\\0' '\\n' < /proc/$(systemctl show -P MainPID first.service)/environ"])).Output);
             string visible = (await host.RunAsync(["sh", "-c", "cat /etc/systemd/system/first.* /opt/apphost/first/history; ps -eo args"])).Output;
             Assert.DoesNotContain("s3cret", visible);
             Assert.DoesNotContain("PRIVATE KEY", visible);

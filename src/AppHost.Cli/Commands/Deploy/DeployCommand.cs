@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Text;
 using AppHost.Cli.CommandLine;
 using AppHost.Cli.Commands.Deploy.Remote;
 using AppHost.Cli.Commands.Deploy.Rollout;
@@ -128,10 +129,17 @@ internal static class DeployCommand
         var secrets = new List<KeyValuePair<string, byte[]>>();
         string? cert = ReadLocal(parsed.GetValue(served.Cert), "--cert", "cert", secrets, layout);
         string? key = ReadLocal(parsed.GetValue(served.Key), "--key", "key", secrets, layout);
-        var app = served.ReadAppSettings(parsed, secret =>
+        var app = served.ReadAppSettings(parsed, (option, path) =>
         {
-            ReadLocal(secret.Value, $"--secret {secret.Key}", $"secrets/{secret.Key}", secrets, layout);
-            return $"{layout.Secrets}/secrets/{secret.Key}";
+            // The secret's file, or the environment file, goes to the host's root-only folder.
+            string pathOnHost = option == "--env-file" ? "environment" : $"secrets/{option["--secret ".Length..]}";
+            ReadLocal(path, option, pathOnHost, secrets, layout);
+            if (option == "--env-file")
+            {
+                AppSettings.CheckEnvironmentFile(path, Encoding.UTF8.GetString(secrets[^1].Value));
+            }
+
+            return $"{layout.Secrets}/{pathOnHost}";
         });
         var service = ServiceOptions.CheckedValues(() => ServiceDefinition.Create(name, layout.CurrentFile, parsed.GetValue(served.Port), parsed.GetValue(served.HttpPort), cert, key, null,
             AcmeSettings.Create(parsed.GetValue(served.AcmeDomains) ?? [], parsed.GetValue(served.AcmeEmail), parsed.GetValue(served.AcmeDirectory)?.OriginalString, null),

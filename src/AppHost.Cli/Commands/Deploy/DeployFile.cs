@@ -36,7 +36,7 @@ internal static class DeployFile
         ("cert", "--cert", Kind.Path), ("key", "--key", Kind.Path), ("acmeDomains", "--acme-domain", Kind.List), ("acmeEmail", "--acme-email", Kind.Text),
         ("acmeDirectory", "--acme-directory", Kind.Text), ("forwardedBy", "--forwarded-by", Kind.List), ("proxyProtocol", "--proxy-protocol", Kind.Switch),
         ("metricsPort", "--metrics-port", Kind.Number), ("metricsHost", "--metrics-host", Kind.Text),
-        ("env", "--env", Kind.Map), ("secrets", "--secret", Kind.PathMap), ("healthTimeout", "--health-timeout", Kind.Number), ("appOptions", "--", Kind.List),
+        ("env", "--env", Kind.Map), ("envFile", "--env-file", Kind.Path), ("secrets", "--secret", Kind.PathMap), ("healthTimeout", "--health-timeout", Kind.Number), ("appOptions", "--", Kind.List),
     ];
 
     private const int HostSettings = 4;

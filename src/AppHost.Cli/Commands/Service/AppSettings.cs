@@ -33,11 +33,16 @@ internal sealed partial record AppSettings
     /// <summary>Secrets by name, each a root-only file on the server that systemd copies for the service ($CREDENTIALS_DIRECTORY/NAME).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Secrets { get; private init; } = [];
 
+    /// <summary>A root-only file of NAME=VALUE lines on the server that systemd reads as root for the app's environment (EnvironmentFile=); null for none.</summary>
+    public string? EnvironmentFile { get; private init; }
+
     /// <param name="arguments">What followed --.</param>
     /// <param name="environment">--env NAME=VALUE, each.</param>
     /// <param name="secrets">--secret NAME=PATH, each, with PATH where the file is on the server.</param>
+    /// <param name="environmentFile">--env-file, where the file is on the server; null for none.</param>
     /// <exception cref="ArgumentException">A value a unit cannot carry, or a name given twice; the message names it and the fix.</exception>
-    public static AppSettings Create(IReadOnlyList<string> arguments, IReadOnlyList<string> environment, IReadOnlyList<KeyValuePair<string, string>> secrets)
+    public static AppSettings Create(IReadOnlyList<string> arguments, IReadOnlyList<string> environment, IReadOnlyList<KeyValuePair<string, string>> secrets,
+        string? environmentFile = null)
     {
         foreach (string argument in arguments)
         {
@@ -75,7 +80,7 @@ internal sealed partial record AppSettings
             CheckUnique("--secret", name, secrets.Take(i));
         }
 
-        return new AppSettings { Arguments = arguments, Environment = variables, Secrets = secrets };
+        return new AppSettings { Arguments = arguments, Environment = variables, Secrets = secrets, EnvironmentFile = environmentFile };
     }
 
     /// <summary>A word of ExecStart= as systemd reads it back: quoted when it holds more than plain characters, with '%' and '$' doubled.</summary>
@@ -104,6 +109,30 @@ internal sealed partial record AppSettings
         if (earlier.Any(e => e.Key == name))
         {
             throw new ArgumentException($"{option} {name} is given twice; give it once");
+        }
+    }
+
+    /// <summary>
+    /// Checks an environment file's text before it goes to a host: each line empty, a # comment, or
+    /// NAME=VALUE with a NAME as --env takes; systemd would skip a bad line with only a warning in the journal.
+    /// </summary>
+    /// <exception cref="ArgumentException">A line that is none of these; the message gives its number, never its text (it may be a secret).</exception>
+    public static void CheckEnvironmentFile(string path, string text)
+    {
+        string[] lines = text.ReplaceLineEndings("\n").Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].Trim();
+            if (line.Length == 0 || line[0] is '#' or ';')
+            {
+                continue;
+            }
+
+            int equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (equals < 0 || !VariableName().IsMatch(line[..equals].Trim()))
+            {
+                throw new ArgumentException($"--env-file '{path}' line {i + 1} is not NAME=VALUE with a NAME of letters, digits and '_' (for example SHOP_DATABASE_URL=postgres://...)");
+            }
         }
     }
 

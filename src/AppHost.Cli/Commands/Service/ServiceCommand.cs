@@ -5,7 +5,7 @@ using AppHost.Contract;
 namespace AppHost.Cli.Commands.Service;
 
 /// <summary>
-/// <c>apphost service NAME --binary PATH [--port N] [--http-port N] [--cert FILE [--key FILE] | --acme-domain NAME ...] [--metrics-port N [--metrics-host ADDRESS]] [--user USER] [--env NAME=VALUE] [--secret NAME=FILE] [-o DIR] [--force] [-- APP-OPTIONS]</c>:
+/// <c>apphost service NAME --binary PATH [--port N] [--http-port N] [--cert FILE [--key FILE] | --acme-domain NAME ...] [--metrics-port N [--metrics-host ADDRESS]] [--user USER] [--env NAME=VALUE] [--env-file FILE] [--secret NAME=FILE] [-o DIR] [--force] [-- APP-OPTIONS]</c>:
 /// writes the hardened, socket-activated systemd units that run the app, and prints their paths.
 /// </summary>
 internal static class ServiceCommand
@@ -35,8 +35,8 @@ internal static class ServiceCommand
         served.AddTo(command);
         command.SetAction(parsed =>
         {
-            // Paths are where the files are on the server; a secret's too.
-            var app = served.ReadAppSettings(parsed, secret => secret.Value);
+            // Paths are where the files are on the server; a secret's and the environment file's too.
+            var app = served.ReadAppSettings(parsed, (_, path) => path);
             var service = ServiceOptions.CheckedValues(() => ServiceDefinition.Create(parsed.GetValue(name)!, parsed.GetValue(binary)!, parsed.GetValue(served.Port), parsed.GetValue(served.HttpPort),
                 parsed.GetValue(served.Cert), parsed.GetValue(served.Key), parsed.GetValue(user),
                 AcmeSettings.Create(parsed.GetValue(served.AcmeDomains) ?? [], parsed.GetValue(served.AcmeEmail), parsed.GetValue(served.AcmeDirectory)?.OriginalString, parsed.GetValue(served.AcmeCaFile)),

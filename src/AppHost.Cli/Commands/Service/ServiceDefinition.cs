@@ -148,6 +148,12 @@ internal sealed partial record ServiceDefinition
             CheckPath($"--secret {secret}", path, "give where the file is on the server, for example /etc/shop/database-url", mustBeVisible: false);
         }
 
+        if (app?.EnvironmentFile is { } environmentFile)
+        {
+            // systemd reads it as root before the sandbox exists, whichever user the service runs as.
+            CheckPath("--env-file", environmentFile, "give where the file is on the server, for example /etc/shop/environment", mustBeVisible: false);
+        }
+
         return new ServiceDefinition(name, binary, mainPort, redirectPort == 0 ? null : redirectPort, certificate, key, user, acme)
         {
             ForwardedBy = forwardedBy ?? [],

@@ -59,6 +59,12 @@ internal sealed class ServiceOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public Option<string?> EnvironmentFile { get; } = new("--env-file")
+    {
+        Description = "A file of NAME=VALUE lines for the app's environment, secrets welcome: root-only, read by systemd as root (EnvironmentFile=), never in the unit text.",
+        HelpName = "FILE",
+    };
+
     /// <summary>What follows --: the app's own options and the standard ones the units leave to it (--host-name, --max-connections, --log-level).</summary>
     public Argument<string[]> AppArguments { get; } = new("app-options")
     {
@@ -68,7 +74,7 @@ internal sealed class ServiceOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[Port, HttpPort, Cert, Key, AcmeDomains, AcmeEmail, AcmeDirectory, AcmeCaFile, ForwardedBy, ProxyProtocol, MetricsPort, MetricsHost, Environment, Secrets])
+        foreach (Option option in (Option[])[Port, HttpPort, Cert, Key, AcmeDomains, AcmeEmail, AcmeDirectory, AcmeCaFile, ForwardedBy, ProxyProtocol, MetricsPort, MetricsHost, Environment, EnvironmentFile, Secrets])
         {
             command.Options.Add(option);
         }
@@ -97,10 +103,13 @@ internal sealed class ServiceOptions
             ? new KeyValuePair<string, string>(name, file)
             : throw new CliException(ExitCodes.Usage, $"--secret '{secret}' is not NAME=FILE (for example database-url=/etc/shop/database-url)"))];
 
-    /// <summary>The app's own settings, with each secret's file where <paramref name="secretPath"/> says it is on the server.</summary>
-    public AppSettings ReadAppSettings(ParseResult parsed, Func<KeyValuePair<string, string>, string> secretPath) =>
+    /// <summary>The app's own settings, with each secret's file and the environment file where <paramref name="onServer"/> says they are on the server.</summary>
+    /// <param name="parsed">The command line.</param>
+    /// <param name="onServer">Given the option that names a file (--secret NAME or --env-file) and its path as given, the file's path on the server.</param>
+    public AppSettings ReadAppSettings(ParseResult parsed, Func<string, string, string> onServer) =>
         CheckedValues(() => AppSettings.Create(ReadAppArguments(parsed), parsed.GetValue(Environment) ?? [],
-            [.. ReadSecrets(parsed).Select(secret => new KeyValuePair<string, string>(secret.Key, secretPath(secret)))]));
+            [.. ReadSecrets(parsed).Select(secret => new KeyValuePair<string, string>(secret.Key, onServer($"--secret {secret.Key}", secret.Value)))],
+            parsed.GetValue(EnvironmentFile) is { } file ? onServer("--env-file", file) : null));
 
     /// <summary>
     /// The words after --. (A command's positional argument before them, such as service's NAME, takes the

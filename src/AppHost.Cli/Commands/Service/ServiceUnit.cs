@@ -75,6 +75,12 @@ internal static class ServiceUnit
             unit.Add("A setting of the app, as an environment variable (visible to anyone who can read this file).", $"Environment={AppSettings.ForEnvironment(variable)}");
         }
 
+        if (app.EnvironmentFile is { } environmentFile)
+        {
+            unit.Add("The app's environment from a root-only file of NAME=VALUE lines: systemd reads it as root at each start,\nso its secrets appear in no unit, command line or output (they are in the process's environment).",
+                $"EnvironmentFile={environmentFile}");
+        }
+
         foreach (var (name, path) in app.Secrets)
         {
             unit.Add($"A secret of the app: systemd reads the root-only file and gives the service a copy only it can read,\nat $CREDENTIALS_DIRECTORY/{name}; the value appears in no unit, command line or environment.",

@@ -18,6 +18,7 @@ public sealed class DeployCommandErrorTests : IDisposable
     [InlineData("--secret", "db", "--secret 'db' is not NAME=FILE")]
     [InlineData("--secret", "db=/no/such/file", "--secret db '/no/such/file' does not exist on this machine")]
     [InlineData("--cert", "/no/such/cert.pem", "--cert '/no/such/cert.pem' does not exist on this machine")]
+    [InlineData("--env-file", "/no/such/env", "--env-file '/no/such/env' does not exist on this machine")]
     [InlineData("--ssh-config", "/no/such/config", "--ssh-config '/no/such/config' does not exist")]
     public async Task ABadValueIsOneLineAndExitCode2(string option, string value, string message)
     {
@@ -25,6 +26,18 @@ public sealed class DeployCommandErrorTests : IDisposable
         var run = await AppHostTool.RunAsync(_directory.Path, ["deploy", "--binary", Program, .. host, option, value]);
 
         run.AssertOneLineError(2, message);
+    }
+
+    [Fact]
+    public async Task AnEnvironmentFileLineThatIsNotNameValueIsNamedByNumberNotByText()
+    {
+        string file = Path.Combine(_directory.Path, "environment");
+        await File.WriteAllTextAsync(file, "# the database\nSHOP_DATABASE_URL=postgres://shop:s3cret@db/shop\n\nexport s3cret-token\n");
+
+        var run = await AppHostTool.RunAsync(_directory.Path, "deploy", "--binary", Program, "--host", "web1", "--env-file", file);
+
+        run.AssertOneLineError(2, $"--env-file '{file}' line 4 is not NAME=VALUE");
+        Assert.DoesNotContain("s3cret", run.Output + run.Errors);
     }
 
     [Fact]

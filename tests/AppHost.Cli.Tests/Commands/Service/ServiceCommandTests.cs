@@ -52,6 +52,16 @@ public sealed class ServiceCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEnvironmentFileIsReadBySystemdWhereItIs()
+    {
+        (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--env-file", "/etc/shop/environment")).AssertSucceeded();
+
+        Assert.Contains("\nEnvironmentFile=/etc/shop/environment\n", File.ReadAllText(Path.Combine(_directory.Path, "shop.service")));
+        (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--env-file", "environment", "--force"))
+            .AssertOneLineError(2, "--env-file 'environment' is not an absolute path");
+    }
+
+    [Fact]
     public async Task MetricsGetASocketUnitOfTheirOwnOnLoopback()
     {
         var run = (await AppHostTool.RunAsync(_directory.Path, "service", "shop", "--binary", Binary, "--cert", Certificate, "--metrics-port", "9100")).AssertSucceeded();

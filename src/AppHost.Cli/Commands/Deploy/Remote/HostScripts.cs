@@ -15,7 +15,7 @@ internal sealed class HostScripts(HostLayout layout)
     public HostLayout Layout => layout;
 
     /// <summary>The unit files an app may have, so the probe sees one the new units no longer need.</summary>
-    public static string[] UnitNames(string name) => [$"{name}.service", $"{name}.socket", $"{name}-http.socket"];
+    public static string[] UnitNames(string name) => [$"{name}.service", $"{name}.socket", $"{name}-http.socket", $"{name}-metrics.socket"];
 
     /// <summary>Reads the facts of <see cref="HostFacts"/>, as "key=value" lines; changes nothing and needs no root but for the secrets' hashes.</summary>
     public string Probe() => $$"""
