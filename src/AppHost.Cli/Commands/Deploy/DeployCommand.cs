@@ -129,18 +129,10 @@ internal static class DeployCommand
         var secrets = new List<KeyValuePair<string, byte[]>>();
         string? cert = ReadLocal(parsed.GetValue(served.Cert), "--cert", "cert", secrets, layout);
         string? key = ReadLocal(parsed.GetValue(served.Key), "--key", "key", secrets, layout);
-        var app = served.ReadAppSettings(parsed, (option, path) =>
-        {
-            // The secret's file, or the environment file, goes to the host's root-only folder.
-            string pathOnHost = option == "--env-file" ? "environment" : $"secrets/{option["--secret ".Length..]}";
-            ReadLocal(path, option, pathOnHost, secrets, layout);
-            if (option == "--env-file")
-            {
-                AppSettings.CheckEnvironmentFile(path, Encoding.UTF8.GetString(secrets[^1].Value));
-            }
-
-            return $"{layout.Secrets}/{pathOnHost}";
-        });
+        // The secrets' files and the environment file go to the host's root-only folder.
+        var app = served.ReadAppSettings(parsed,
+            secret => ReadLocal(secret.Value, $"--secret {secret.Key}", $"secrets/{secret.Key}", secrets, layout)!,
+            file => ReadLocal(file, "--env-file", "environment", secrets, layout, bytes => AppSettings.CheckEnvironmentFile(file, Encoding.UTF8.GetString(bytes)))!);
         var service = ServiceOptions.CheckedValues(() => ServiceDefinition.Create(name, layout.CurrentFile, parsed.GetValue(served.Port), parsed.GetValue(served.HttpPort), cert, key, null,
             AcmeSettings.Create(parsed.GetValue(served.AcmeDomains) ?? [], parsed.GetValue(served.AcmeEmail), parsed.GetValue(served.AcmeDirectory)?.OriginalString, null),
             parsed.GetValue(served.ForwardedBy), parsed.GetValue(served.ProxyProtocol), app, served.ReadMetrics(parsed)));
@@ -154,7 +146,9 @@ internal static class DeployCommand
     }
 
     // Reads a file of this machine that goes to the host's root-only folder; returns its path there.
-    private static string? ReadLocal(string? path, string option, string pathOnHost, List<KeyValuePair<string, byte[]>> secrets, HostLayout layout)
+    // check: what the file must pass before it is sent, given its bytes.
+    private static string? ReadLocal(string? path, string option, string pathOnHost, List<KeyValuePair<string, byte[]>> secrets, HostLayout layout,
+        Action<byte[]>? check = null)
     {
         if (path is null)
         {
@@ -166,7 +160,9 @@ internal static class DeployCommand
             throw new CliException(ExitCodes.Usage, $"{option} '{path}' does not exist on this machine; deploy copies it to the hosts, so give its path here");
         }
 
-        secrets.Add(new(pathOnHost, File.ReadAllBytes(path)));
+        byte[] bytes = File.ReadAllBytes(path);
+        check?.Invoke(bytes);
+        secrets.Add(new(pathOnHost, bytes));
         return $"{layout.Secrets}/{pathOnHost}";
     }
 }

@@ -36,7 +36,7 @@ internal static class ServiceCommand
         command.SetAction(parsed =>
         {
             // Paths are where the files are on the server; a secret's and the environment file's too.
-            var app = served.ReadAppSettings(parsed, (_, path) => path);
+            var app = served.ReadAppSettings(parsed, secret => secret.Value, file => file);
             var service = ServiceOptions.CheckedValues(() => ServiceDefinition.Create(parsed.GetValue(name)!, parsed.GetValue(binary)!, parsed.GetValue(served.Port), parsed.GetValue(served.HttpPort),
                 parsed.GetValue(served.Cert), parsed.GetValue(served.Key), parsed.GetValue(user),
                 AcmeSettings.Create(parsed.GetValue(served.AcmeDomains) ?? [], parsed.GetValue(served.AcmeEmail), parsed.GetValue(served.AcmeDirectory)?.OriginalString, parsed.GetValue(served.AcmeCaFile)),

@@ -103,13 +103,14 @@ internal sealed class ServiceOptions
             ? new KeyValuePair<string, string>(name, file)
             : throw new CliException(ExitCodes.Usage, $"--secret '{secret}' is not NAME=FILE (for example database-url=/etc/shop/database-url)"))];
 
-    /// <summary>The app's own settings, with each secret's file and the environment file where <paramref name="onServer"/> says they are on the server.</summary>
+    /// <summary>The app's own settings, with each secret's file and the environment file where they are on the server.</summary>
     /// <param name="parsed">The command line.</param>
-    /// <param name="onServer">Given the option that names a file (--secret NAME or --env-file) and its path as given, the file's path on the server.</param>
-    public AppSettings ReadAppSettings(ParseResult parsed, Func<string, string, string> onServer) =>
+    /// <param name="secretPath">Given a secret's NAME and FILE as given, the file's path on the server.</param>
+    /// <param name="environmentFilePath">Given --env-file as given, the file's path on the server.</param>
+    public AppSettings ReadAppSettings(ParseResult parsed, Func<KeyValuePair<string, string>, string> secretPath, Func<string, string> environmentFilePath) =>
         CheckedValues(() => AppSettings.Create(ReadAppArguments(parsed), parsed.GetValue(Environment) ?? [],
-            [.. ReadSecrets(parsed).Select(secret => new KeyValuePair<string, string>(secret.Key, onServer($"--secret {secret.Key}", secret.Value)))],
-            parsed.GetValue(EnvironmentFile) is { } file ? onServer("--env-file", file) : null));
+            [.. ReadSecrets(parsed).Select(secret => new KeyValuePair<string, string>(secret.Key, secretPath(secret)))],
+            parsed.GetValue(EnvironmentFile) is { } file ? environmentFilePath(file) : null));
 
     /// <summary>
     /// The words after --. (A command's positional argument before them, such as service's NAME, takes the
