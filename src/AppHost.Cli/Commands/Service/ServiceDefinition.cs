@@ -10,6 +10,10 @@ namespace AppHost.Cli.Commands.Service;
 /// </summary>
 internal sealed partial record ServiceDefinition
 {
+    // The socket units beside NAME.socket: NAME-http.socket (the redirect) and NAME-metrics.socket.
+    private const string RedirectSuffix = "-http";
+    private const string MetricsSuffix = "-metrics";
+
     // systemd limits a unit name to 255 characters; the longest file written is NAME-metrics.socket.
     private const int MaxNameLength = 255 - 15;
 
@@ -80,10 +84,13 @@ internal sealed partial record ServiceDefinition
     public bool ServesHttps => Certificate is not null || Acme is not null;
 
     /// <summary>The socket unit of the HTTP-to-HTTPS redirect, when there is one.</summary>
-    public string RedirectSocketName => $"{Name}-http";
+    public string RedirectSocketName => Name + RedirectSuffix;
 
     /// <summary>The socket unit of the metrics listener, when there is one.</summary>
-    public string MetricsSocketName => $"{Name}-metrics";
+    public string MetricsSocketName => Name + MetricsSuffix;
+
+    /// <summary>Every unit file an app of this name may have, whichever options it was given: what a host may hold from an earlier deploy.</summary>
+    public static string[] UnitFileNames(string name) => [$"{name}.service", $"{name}.socket", $"{name}{RedirectSuffix}.socket", $"{name}{MetricsSuffix}.socket"];
 
     /// <summary>The socket units' names, without suffix: the main one, then the redirect's and the metrics', when there are.</summary>
     public IReadOnlyList<string> SocketUnits =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AppHost.Cli.Commands.Deploy.Ssh;
+using AppHost.Cli.Commands.Service;
 
 namespace AppHost.Cli.Commands.Deploy.Remote;
 
@@ -13,9 +14,6 @@ namespace AppHost.Cli.Commands.Deploy.Remote;
 internal sealed class HostScripts(HostLayout layout)
 {
     public HostLayout Layout => layout;
-
-    /// <summary>The unit files an app may have, so the probe sees one the new units no longer need.</summary>
-    public static string[] UnitNames(string name) => [$"{name}.service", $"{name}.socket", $"{name}-http.socket", $"{name}-metrics.socket"];
 
     /// <summary>Reads the facts of <see cref="HostFacts"/>, as "key=value" lines; changes nothing and needs no root but for the secrets' hashes.</summary>
     public string Probe() => $$"""
@@ -32,7 +30,7 @@ internal sealed class HostScripts(HostLayout layout)
         echo "free_kb=$(df -Pk "$d" | awk 'NR==2 {print $4}')"
         if [ -L "$app/current" ]; then echo "current=$(basename "$(readlink "$app/current")")"; fi
         for r in "$app"/releases/*; do if [ -f "$r/{{layout.Name}}" ]; then echo "release=${r##*/}"; fi; done
-        for f in {{string.Join(' ', UnitNames(layout.Name).Select(unit => Q(HostLayout.UnitPath(unit))))}}; do
+        for f in {{string.Join(' ', ServiceDefinition.UnitFileNames(layout.Name).Select(unit => Q(HostLayout.UnitPath(unit))))}}; do
           if [ -f "$f" ]; then echo "file=$(sha256sum < "$f" | cut -d' ' -f1) $f"; fi
         done
         $as_root sh -c 'for f in {{layout.Secrets}}/* {{layout.Secrets}}/secrets/*; do if [ -f "$f" ]; then echo "file=$(sha256sum < "$f" | cut -d" " -f1) $f"; fi; done' 2>/dev/null
@@ -136,7 +134,7 @@ internal sealed class HostScripts(HostLayout layout)
             script.Append(CultureInfo.InvariantCulture, $"place_unit {unit}\n");
         }
 
-        foreach (string unit in UnitNames(layout.Name).Except(units.Select(u => u.Key)))
+        foreach (string unit in ServiceDefinition.UnitFileNames(layout.Name).Except(units.Select(u => u.Key)))
         {
             script.Append(CultureInfo.InvariantCulture, $"retire_unit {unit}\n");
         }
@@ -196,7 +194,7 @@ internal sealed class HostScripts(HostLayout layout)
     {
         string serve = previous is null
             ? $"""
-              systemctl disable --now --quiet {string.Join(' ', UnitNames(layout.Name).Skip(1))} 2>/dev/null || true
+              systemctl disable --now --quiet {string.Join(' ', ServiceDefinition.UnitFileNames(layout.Name).Skip(1))} 2>/dev/null || true
               systemctl stop {layout.Name}.service || true
               rm -f "$app/current"
               """
