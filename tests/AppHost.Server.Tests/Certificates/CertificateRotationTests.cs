@@ -27,8 +27,8 @@ public sealed class CertificateRotationTests : IDisposable
         await ServedRequests.MoreAsync(app, 50, Deadline);
 
         // As certbot does: write beside, then rename over; key first, so for a moment the pair does not match.
-        ReplaceByRename(KeyPath, _new.KeyPem);
-        ReplaceByRename(CertPath, _new.CertificatePem);
+        TestCertificates.ReplaceByRename(KeyPath, _new.KeyPem);
+        TestCertificates.ReplaceByRename(CertPath, _new.CertificatePem);
 
         await ServedCertificateBecomesAsync(app, _new.Thumbprint);
         await ServedRequests.MoreAsync(app, 50, Deadline);
@@ -88,7 +88,7 @@ public sealed class CertificateRotationTests : IDisposable
         // The load is under way before anything changes, so every client sees the change.
         await ServedRequests.MoreAsync(app, 50, Deadline);
 
-        ReplaceByRename(CertPath, "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
+        TestCertificates.ReplaceByRename(CertPath, "-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----\n");
 
         await app.Process.WaitForOutputAsync(l => l.Contains("Certificate not reloaded", StringComparison.Ordinal), Deadline);
         Assert.Equal(_old.Thumbprint, await TlsProbe.CertificateThumbprintAsync(app.Address.Port));
@@ -104,13 +104,6 @@ public sealed class CertificateRotationTests : IDisposable
         File.WriteAllText(CertPath, _old.CertificatePem);
         File.WriteAllText(KeyPath, _old.KeyPem);
         return SampleApp.StartAsync("--cert", CertPath, "--key", KeyPath);
-    }
-
-    private static void ReplaceByRename(string path, string content)
-    {
-        string partial = path + ".new";
-        File.WriteAllText(partial, content);
-        File.Move(partial, path, overwrite: true);
     }
 
     private static Task ServedCertificateBecomesAsync(RunningApp app, string thumbprint) =>

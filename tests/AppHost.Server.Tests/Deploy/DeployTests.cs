@@ -238,16 +238,17 @@ public sealed class DeployTests(NativeAppFixture native, SshFleet fleet, DeployR
     }
 
     private Task<CommandRun> DeployAsync(App app, string[]? hosts = null, string[]? options = null, string? binary = null, string[]? extra = null, bool https = true) =>
-        ToolAsync(["deploy", "--binary", binary ?? native.NativeFile, "--name", app.Name, "--port", app.Port.ToString(CultureInfo.InvariantCulture),
+        ToolAsync(DeployArguments(app, hosts, options, binary, extra, https));
+
+    private string[] DeployArguments(App app, string[]? hosts = null, string[]? options = null, string? binary = null, string[]? extra = null, bool https = true) =>
+        ["deploy", "--binary", binary ?? native.NativeFile, "--name", app.Name, "--port", app.Port.ToString(CultureInfo.InvariantCulture),
             .. https ? ["--http-port", app.HttpPort.ToString(CultureInfo.InvariantCulture), "--cert", native.Certificates.CertificatePem, "--key", native.Certificates.KeyPem] : Array.Empty<string>(),
-            .. extra ?? [], "--ssh-config", fleet.ConfigFile, .. hosts ?? HostOptions()[2..], .. options ?? []]);
+            .. extra ?? [], "--ssh-config", fleet.ConfigFile, .. hosts ?? HostOptions()[2..], .. options ?? []];
 
     /// <summary>The same deploy with stdout and stderr on a terminal, as a person at one runs it.</summary>
     private async Task<CommandRun> DeployOnTerminalAsync(App app)
     {
-        string[] command = [CommandRun.DotnetHost(), "exec", AppHostTool.Path, "deploy", "--binary", native.NativeFile, "--name", app.Name,
-            "--port", app.Port.ToString(CultureInfo.InvariantCulture), "--http-port", app.HttpPort.ToString(CultureInfo.InvariantCulture),
-            "--cert", native.Certificates.CertificatePem, "--key", native.Certificates.KeyPem, .. HostOptions()];
+        string[] command = [CommandRun.DotnetHost(), "exec", AppHostTool.Path, .. DeployArguments(app)];
         string line = "TERM=xterm " + string.Join(' ', command.Select(word => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
         // -e: script exits with the command's status; -f: each write is flushed as the terminal shows it.
         var run = await CommandRun.RunAsync(["script", "--quiet", "--flush", "--return", "--command", line, "/dev/null"]);

@@ -92,12 +92,20 @@ public sealed class TestCertificates : IDisposable
     }
 
     /// <summary>A new self-signed certificate for localhost as PEM texts, and its SHA-1 thumbprint.</summary>
-    public static (string CertificatePem, string KeyPem, string Thumbprint) NewPemPair()
+    public static (string CertificatePem, string KeyPem, string Thumbprint) NewPemPair(DateTimeOffset? notAfter = null)
     {
         var now = DateTimeOffset.UtcNow;
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        using var certificate = SelfSigned.Create(key, Localhost, now.AddDays(-1), now.AddDays(30));
+        using var certificate = SelfSigned.Create(key, Localhost, now.AddDays(-1), notAfter ?? now.AddDays(30));
         return (certificate.ExportCertificatePem(), key.ExportPkcs8PrivateKeyPem(), certificate.Thumbprint);
+    }
+
+    /// <summary>Replaces a file by writing a new one beside it and renaming it over, as certbot and cert-manager do: a reader never sees half.</summary>
+    public static void ReplaceByRename(string path, string content)
+    {
+        string partial = path + ".new";
+        File.WriteAllText(partial, content);
+        File.Move(partial, path, overwrite: true);
     }
 
     private static (X509Certificate2 Root, X509Certificate2 Intermediate, X509Certificate2 Leaf, string LeafKeyPem) CreateChain(DateTimeOffset now)

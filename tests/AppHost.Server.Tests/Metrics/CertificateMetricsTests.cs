@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using AppHost.Server.Tests.Infrastructure;
 using AppHost.Testing;
@@ -25,20 +24,21 @@ public sealed class CertificateMetricsTests(NativeAppFixture native) : IDisposab
     [Fact]
     public async Task CertificateExpiryIsTheServedCertificatesNotAfterAndFollowsAReload()
     {
-        // Expiries a day apart, so the second is told from the first whatever the rounding to seconds.
-        var now = DateTimeOffset.UtcNow;
+        // Expiries a day apart, in whole seconds as a certificate holds them, so the second is told from the first.
+        var first = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddDays(30).ToUnixTimeSeconds());
+        var second = first.AddDays(1);
         string cert = Path.Combine(_folder.Path, "cert.pem");
         string key = Path.Combine(_folder.Path, "key.pem");
-        using var first = WritePair(cert, key, now.AddDays(30));
+        WritePair(cert, key, first);
         await using var app = await SampleApp.StartAsync(["--cert", cert, "--key", key, "--metrics-port", "0"], environment: null, executable: await native.WithMetricsAsync());
 
         var before = Assert.Single((await Exposition.ScrapeAsync(app.MetricsAddress!)).Of(Expiry));
-        using var second = WritePair(cert, key, now.AddDays(31));
+        WritePair(cert, key, second);
         app.Process.Signal(PosixSignal.SIGHUP);
 
         Assert.Contains($"name=\"{cert}\"", before.Key, StringComparison.Ordinal);
-        Assert.Equal(UnixSeconds(first.NotAfter), before.Value);
-        await Poll.UntilAsync(async () => (await Exposition.ScrapeAsync(app.MetricsAddress!)).Of(Expiry).Single().Value == UnixSeconds(second.NotAfter),
+        Assert.Equal(first.ToUnixTimeSeconds(), before.Value);
+        await Poll.UntilAsync(async () => (await Exposition.ScrapeAsync(app.MetricsAddress!)).Of(Expiry).Single().Value == second.ToUnixTimeSeconds(),
             Deadline, "the expiry metric to follow the reloaded certificate");
     }
 
@@ -89,20 +89,11 @@ public sealed class CertificateMetricsTests(NativeAppFixture native) : IDisposab
         return scrape!;
     }
 
-    /// <summary>Writes a self-signed certificate for localhost and its key, each by atomic rename; returns the certificate.</summary>
-    private X509Certificate2 WritePair(string cert, string key, DateTimeOffset notAfter)
+    /// <summary>Writes a self-signed certificate for localhost and its key, each by atomic rename, the key first.</summary>
+    private static void WritePair(string cert, string key, DateTimeOffset notAfter)
     {
-        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var certificate = SelfSigned.Create(ecdsa, ["localhost"], DateTimeOffset.UtcNow.AddDays(-1), notAfter);
-        ReplaceByRename(key, ecdsa.ExportPkcs8PrivateKeyPem());
-        ReplaceByRename(cert, certificate.ExportCertificatePem());
-        return certificate;
-    }
-
-    private void ReplaceByRename(string path, string text)
-    {
-        string temporary = Path.Combine(_folder.Path, $".{Path.GetFileName(path)}.new");
-        File.WriteAllText(temporary, text);
-        File.Move(temporary, path, overwrite: true);
+        var pair = TestCertificates.NewPemPair(notAfter);
+        TestCertificates.ReplaceByRename(key, pair.KeyPem);
+        TestCertificates.ReplaceByRename(cert, pair.CertificatePem);
     }
 }
