@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AppHost.CommandLine;
 using AppHost.Contract;
+using AppHost.Running;
 
 namespace AppHost;
 
@@ -49,6 +50,8 @@ public static class ServerCommand
                     : ExitCodes.Success;
             }
 
+            // Before the app makes its first socket, which is when the runtime reads the setting.
+            InlineSocketCompletions.Enable();
             try
             {
                 return await serve(standard.Read(parsed));

@@ -86,7 +86,10 @@ internal sealed class AcmeHttp(HttpClient http, JwsSigner signer, TimeProvider t
         for (int busy = 0; ; busy++)
         {
             using var request = await create();
-            using var response = await http.SendAsync(request, cancel);
+            // Off the socket's own thread before any of this order's work: with inline socket
+            // completions (ServerCommand) the answer arrives on the thread that serves every socket's
+            // events, and signing, parsing and saving a certificate there would hold them all up.
+            using var response = await http.SendAsync(request, cancel).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
             if (response.Headers.TryGetValues("Replay-Nonce", out var replayNonces))
             {
                 foreach (string value in replayNonces)
