@@ -38,10 +38,10 @@ launch() { # server
     local tls=(--cert "$cert" --key "$key") p
     p=$(port "$1")
     case $1 in
-    chunked) DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 "$chunked" --host 127.0.0.1 --port "$p" --log-level warning "${tls[@]}" ;;
-    sized) DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 "$native" --host 127.0.0.1 --port "$p" --log-level warning "${tls[@]}" ;;
-    inline) "$native" --host 127.0.0.1 --port "$p" --log-level warning "${tls[@]}" ;;
-    go) "$WORK/bench-go" -host 127.0.0.1 -port "$p" -cert "$cert" -key "$key" ;;
+    chunked) exec env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 "$chunked" --host 127.0.0.1 --port "$p" --log-level warning "${tls[@]}" ;;
+    sized) exec env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 "$native" --host 127.0.0.1 --port "$p" --log-level warning "${tls[@]}" ;;
+    inline) exec "$native" --host 127.0.0.1 --port "$p" --log-level warning "${tls[@]}" ;;
+    go) exec "$WORK/bench-go" -host 127.0.0.1 -port "$p" -cert "$cert" -key "$key" ;;
     esac > "$WORK/logs/$1.log" 2>&1 &
     pid[$1]=$!
 }
