@@ -53,6 +53,8 @@ public sealed class CertificateMetricsTests(NativeAppFixture native) : IDisposab
             "--host", "127.0.0.1", "--port", $"{https}", "--acme-domain", Domain, "--acme-directory", pebble.DirectoryUrl.ToString(),
             "--acme-ca-file", pebble.CaFile, "--state-dir", _folder.Path, "--metrics-port", "0",
         ]);
+        string instance = $"127.0.0.1:{app.MetricsAddress!.Port}";
+        await using var prometheus = await PrometheusServer.StartAsync(instance);
         var issued = await VerifyingTls.WaitForCertificateAsync(https, Domain, pebble.IssuingRoot, Deadline);
 
         var afterFirst = await ScrapeUntilAsync(app, s => s.Samples.GetValueOrDefault(Orders("new", "obtained")) == 1, "the first order counted");
@@ -73,6 +75,14 @@ public sealed class CertificateMetricsTests(NativeAppFixture native) : IDisposab
         Assert.Equal(0, afterRenewal.Samples[Orders("renewal", "failed")]);
         string lastObtained = $"apphost_acme_last_obtained_timestamp_seconds{{name=\"{Domain}\"}}";
         Assert.InRange(afterRenewal.Samples[lastObtained], afterFirst.Samples[lastObtained] + 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        // The dashboard's ACME panels, as Grafana asks them for this instance, find its series in a real Prometheus.
+        var acmePanels = GrafanaDashboard.Load().Queries.Where(query => query.IsAboutAcme).ToList();
+        Assert.NotEmpty(acmePanels);
+        foreach (var query in acmePanels)
+        {
+            string asked = query.For("apphost", instance, "1m");
+            await Poll.UntilAsync(async () => await prometheus.SeriesAsync(asked) > 0, Deadline, $"{query} finding a series: {asked}");
+        }
     }
 
     public void Dispose() => _folder.Dispose();

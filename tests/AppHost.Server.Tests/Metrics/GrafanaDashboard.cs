@@ -50,6 +50,9 @@ public sealed partial class GrafanaDashboard
                 : expr;
         }
 
+        /// <summary>Whether it asks for automatic HTTPS's metrics, which only an app with --acme-domain has.</summary>
+        public bool IsAboutAcme => Expr.Contains("apphost_acme_", StringComparison.Ordinal);
+
         public override string ToString() => $"panel '{Panel}' ({RefId})";
     }
 

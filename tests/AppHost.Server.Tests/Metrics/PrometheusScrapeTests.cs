@@ -59,7 +59,8 @@ public sealed class PrometheusScrapeTests(NativeAppFixture native)
         await Poll.UntilAsync(async () => await prometheus.TargetHealthAsync() == "up", ScrapeWait, "the target being up");
         await MakeWhatThePanelsShowAsync(app);
 
-        foreach (var query in dashboard.Queries)
+        // The ACME panels need a certificate from a CA: CertificateMetricsTests asks them with Pebble.
+        foreach (var query in dashboard.Queries.Where(query => !query.IsAboutAcme))
         {
             // As written, 5xx and all: Prometheus parses it, or this fails with its message.
             await prometheus.SeriesAsync(query.For("apphost", instance, RateWindow));
