@@ -27,11 +27,18 @@ rather than editing the numbers. The analysis at the end is written by hand (`+"
 | nginx | ` + "`return 200 \"Hello, World!\"`" + ` on /plaintext from its configuration: the practical ceiling of this machine |
 | nginx → native | nginx terminating HTTP and TLS in front of the native app, keep-alive HTTP/1.1 to it on loopback |
 
+The native app is what ` + "`apphost new`" + ` generates, with the endpoints added and nothing tuned for the
+benchmark: whatever it does, a new app does. ` + "`build/bench/tls-h1-cost.sh`" + ` compares it, in alternating
+runs, with the app as generated before issue 23 (chunked bodies, no inline socket completions).
+
 Endpoints: ` + "`/plaintext`" + ` (` + "`Hello, World!`" + `), ` + "`/json`" + ` (` + "`{\"message\":\"Hello, World!\"}`" + `, source-generated
 serializer in .NET), and ` + "`/table?sort=name`" + `, where the application's own work dominates: it sorts a copy
 of an in-memory catalog of 3,000 products by name for every request and renders the first 100 as an
-HTML table, every text HTML-encoded (11.5 KB). The .NET and Go servers send the same bytes, up to
-how each encoder spells ` + "`\"`" + ` and ` + "`'`" + `. ` + "`/site.css`" + ` is the sample app's stylesheet (483 bytes, no
+HTML table, every text HTML-encoded (11.3 KB from .NET, 11.1 KB from Go: the two encoders
+spell ` + "`\"`" + ` and ` + "`'`" + ` differently). The .NET and Go servers send the same header set; the framing differs only
+on /table, which Go sends chunked (net/http sizes a body by itself only up to 2 KiB) and .NET with
+Content-Length (` + "`app.UseSizedResponses()`" + ` holds HTTP/1.1 bodies up to 16 KiB). On /plaintext and /json
+every server sends Content-Length, in one TLS record over HTTPS. ` + "`/site.css`" + ` is the sample app's stylesheet (483 bytes, no
 Content-Encoding asked for), from its wwwroot/ built into the file, and from disk for nginx. HTTPS uses one
 ECDSA P-256 certificate from ` + "`apphost cert --pem`" + ` for all.
 
