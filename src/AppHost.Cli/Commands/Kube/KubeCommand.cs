@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using AppHost.Cli.CommandLine;
 using AppHost.Cli.Commands.Service;
@@ -14,6 +15,13 @@ namespace AppHost.Cli.Commands.Kube;
 /// </summary>
 internal static class KubeCommand
 {
+    // Whole numbers; KubeDefinition says which are too small or too large, and why.
+    private static readonly ValueSyntax<int?> Count = new("count", "a whole number, for example 2",
+        (string text, out int? value) => (value = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : null) is not null);
+
+    private static readonly ValueSyntax<long?> UserId = new("id", "a numeric user ID, for example 65532",
+        (string text, out long? value) => (value = long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : null) is not null);
+
     public static Command Create()
     {
         var name = new Argument<string>("name") { Description = "The objects' name and app.kubernetes.io/name label, for example shop: written to NAME.yaml." };
@@ -28,8 +36,8 @@ internal static class KubeCommand
             Description = "A kubernetes.io/tls Secret (cert-manager's) mounted read-only for HTTPS; renewals reload without a restart. Default: plain HTTP.",
             HelpName = "secret",
         };
-        var replicas = new Option<int?>("--replicas") { Description = "How many pods serve. Default: 2, so a node drain leaves one serving.", HelpName = "count" };
-        var uid = new Option<long?>("--uid") { Description = "The numeric user and group the server runs as. Default: 65532, the user of apphost's image.", HelpName = "id" };
+        var replicas = CheckedOption.Create("--replicas", "How many pods serve. Default: 2, so a node drain leaves one serving.", Count);
+        var uid = CheckedOption.Create("--uid", "The numeric user and group the server runs as. Default: 65532, the user of apphost's image.", UserId);
         var shutdownTimeout = CheckedOption.Create(OptionNames.ShutdownTimeout,
             "Seconds in-flight requests get to finish after SIGTERM; the pod's grace period adds the pause and 5 s. Default: 30.", ValueSyntax.Optional(ValueSyntax.Seconds));
         // Endpoint removal reaches every node's kube-proxy and each ingress controller on its own watch: about a second
