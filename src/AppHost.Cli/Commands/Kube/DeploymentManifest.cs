@@ -25,9 +25,7 @@ internal static class DeploymentManifest
 
     public static void Write(YamlText yaml, KubeDefinition kube)
     {
-        yaml.Scalar("apiVersion", "apps/v1");
-        yaml.Scalar("kind", "Deployment");
-        KubeManifests.WriteMetadata(yaml, kube);
+        KubeManifests.WriteHead(yaml, "apps/v1", "Deployment", kube);
         using var spec = yaml.Mapping("spec");
         yaml.Comment(kube.Replicas > 1
             ? $"{kube.Replicas} pods: the disruption budget lets one go at a time (a node drain) while the others serve."

@@ -7,9 +7,7 @@ internal static class DisruptionBudgetManifest
 {
     public static void Write(YamlText yaml, KubeDefinition kube)
     {
-        yaml.Scalar("apiVersion", "policy/v1");
-        yaml.Scalar("kind", "PodDisruptionBudget");
-        KubeManifests.WriteMetadata(yaml, kube);
+        KubeManifests.WriteHead(yaml, "policy/v1", "PodDisruptionBudget", kube);
         using var spec = yaml.Mapping("spec");
         yaml.Comment(kube.Replicas > 1
             ? "One pod may be evicted at a time: the next eviction waits until the first one's replacement is ready."

@@ -38,9 +38,11 @@ internal static class KubeManifests
         return yaml.ToString();
     }
 
-    /// <summary><c>metadata:</c> with the object's name and labels.</summary>
-    public static void WriteMetadata(YamlText yaml, KubeDefinition kube)
+    /// <summary>What every object starts with: its API version and kind, and <c>metadata:</c> with its name and labels.</summary>
+    public static void WriteHead(YamlText yaml, string apiVersion, string kind, KubeDefinition kube)
     {
+        yaml.Scalar("apiVersion", apiVersion);
+        yaml.Scalar("kind", kind);
         using var metadata = yaml.Mapping("metadata");
         yaml.Scalar("name", kube.Name);
         using var labels = yaml.Mapping("labels");

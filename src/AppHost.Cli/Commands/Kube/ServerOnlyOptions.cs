@@ -1,6 +1,6 @@
 using System.CommandLine;
-using AppHost.Cli.Commands.Service;
 using AppHost.Cli.CommandLine;
+using AppHost.Cli.Commands.Service;
 using AppHost.Contract;
 
 namespace AppHost.Cli.Commands.Kube;

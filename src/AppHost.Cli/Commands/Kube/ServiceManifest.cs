@@ -11,9 +11,7 @@ internal static class ServiceManifest
 
     public static void Write(YamlText yaml, KubeDefinition kube)
     {
-        yaml.Scalar("apiVersion", "v1");
-        yaml.Scalar("kind", "Service");
-        KubeManifests.WriteMetadata(yaml, kube);
+        KubeManifests.WriteHead(yaml, "v1", "Service", kube);
         using var spec = yaml.Mapping("spec");
         yaml.Comment("Inside the cluster; an ingress, a Gateway or type: LoadBalancer exposes it, as the cluster has it.");
         yaml.Scalar("type", "ClusterIP");
