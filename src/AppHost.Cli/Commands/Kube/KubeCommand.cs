@@ -40,8 +40,6 @@ internal static class KubeCommand
         var uid = CheckedOption.Create("--uid", "The numeric user and group the server runs as. Default: 65532, the user of apphost's image.", UserId);
         var shutdownTimeout = CheckedOption.Create(OptionNames.ShutdownTimeout,
             "Seconds in-flight requests get to finish after SIGTERM; the pod's grace period adds the pause and 5 s. Default: 30.", ValueSyntax.Optional(ValueSyntax.Seconds));
-        // Endpoint removal reaches every node's kube-proxy and each ingress controller on its own watch: about a second
-        // on a quiet cluster, several on a busy one; 10 s covers that, and a cloud load balancer's deregistration may need more.
         var preStop = CheckedOption.Create("--pre-stop-seconds",
             "Seconds a deleted pod keeps serving before SIGTERM, while Services and ingresses forget it. Default: 10; more behind a cloud load balancer.",
             ValueSyntax.Optional(ValueSyntax.Seconds));

@@ -16,6 +16,26 @@ internal sealed partial record KubeDefinition
     // A typo guard: past this a number is more likely a slip than a plan, and the PDB's one-at-a-time drain would take hours.
     private const int MaxReplicas = 1000;
 
+    // The usual alternates of 443 and 80, above 1023: the container has no capabilities.
+    private const int DefaultHttpsPort = 8443;
+    private const int DefaultHttpPort = 8080;
+
+    // The usual port of a Prometheus exporter, for the examples in messages.
+    private const int ExampleMetricsPort = 9100;
+
+    // Two, so the disruption budget can let one go (a node drain) while the other serves.
+    private const int DefaultReplicas = 2;
+
+    // The non-root user of the image apphost publish --container builds (and distroless's "nonroot").
+    private const long DefaultUserId = 65532;
+
+    // The server's own default --shutdown-timeout (ServerDefaults.ShutdownTimeout), stated in the args because the grace period counts on it.
+    private const int DefaultShutdownSeconds = 30;
+
+    // Endpoint removal reaches every node's kube-proxy and each ingress controller on its own watch: about a second
+    // on a quiet cluster, several on a busy one. A cloud load balancer's deregistration may need more (--pre-stop-seconds).
+    private const int DefaultPreStopSeconds = 10;
+
     /// <summary>The objects' name and their app.kubernetes.io/name label, for example <c>shop</c>.</summary>
     public required string Name { get; init; }
 
@@ -24,7 +44,7 @@ internal sealed partial record KubeDefinition
 
     /// <summary>The container's port: HTTPS with <see cref="TlsSecret"/>, plain HTTP without.</summary>
     /// <remarks>Defaults to 8443 with a TLS Secret and 8080 without: above 1023, as the container has no capabilities.</remarks>
-    public int Port { get; init; }
+    public required int Port { get; init; }
 
     /// <summary>The container's plain HTTP port that redirects to HTTPS; null for none.</summary>
     /// <remarks>Defaults to none: on Kubernetes an ingress or load balancer usually answers port 80.</remarks>
@@ -35,19 +55,19 @@ internal sealed partial record KubeDefinition
 
     /// <summary>How many pods run.</summary>
     /// <remarks>Defaults to 2: the disruption budget can then let one go (a node drain) while the other serves.</remarks>
-    public int Replicas { get; init; } = 2;
+    public required int Replicas { get; init; }
 
     /// <summary>The numeric user and group the server runs as.</summary>
     /// <remarks>Defaults to 65532, the non-root user of the image <c>apphost publish --container</c> builds (and distroless's "nonroot").</remarks>
-    public long UserId { get; init; } = 65532;
+    public required long UserId { get; init; }
 
     /// <summary>Seconds in-flight requests get after SIGTERM, passed as the server's --shutdown-timeout.</summary>
     /// <remarks>Defaults to 30, the server's own default.</remarks>
-    public int ShutdownSeconds { get; init; } = 30;
+    public required int ShutdownSeconds { get; init; }
 
     /// <summary>Seconds the pod keeps serving after it is marked for deletion, before SIGTERM, while Services and ingresses drop it.</summary>
-    /// <remarks>Defaults to 10 (see <see cref="KubeCommand"/>'s option for why).</remarks>
-    public int PreStopSeconds { get; init; } = 10;
+    /// <remarks>Defaults to 10: endpoint removal takes a second or several to reach every node and ingress.</remarks>
+    public required int PreStopSeconds { get; init; }
 
     /// <summary>The container port of Prometheus's /metrics; null for no metrics.</summary>
     public int? MetricsPort { get; init; }
@@ -80,11 +100,12 @@ internal sealed partial record KubeDefinition
             CheckObjectName("--tls-secret", tlsSecret, "shop-tls");
         }
 
-        int mainPort = port ?? (tlsSecret is null ? 8080 : 8443);
-        CheckPort(OptionNames.Port, mainPort, tlsSecret is null ? 8080 : 8443);
+        int defaultPort = tlsSecret is null ? DefaultHttpPort : DefaultHttpsPort;
+        int mainPort = port ?? defaultPort;
+        CheckPort(OptionNames.Port, mainPort, defaultPort);
         if (httpPort is int redirect)
         {
-            CheckPort(OptionNames.HttpPort, redirect, 8080);
+            CheckPort(OptionNames.HttpPort, redirect, DefaultHttpPort);
             if (tlsSecret is null)
             {
                 throw new ArgumentException($"{OptionNames.HttpPort} {redirect} redirects to HTTPS, which needs a certificate: add --tls-secret NAME, or leave out {OptionNames.HttpPort}");
@@ -101,27 +122,27 @@ internal sealed partial record KubeDefinition
 
         if (metricsPort is int metrics)
         {
-            CheckPort(OptionNames.MetricsPort, metrics, 9100);
+            CheckPort(OptionNames.MetricsPort, metrics, ExampleMetricsPort);
             if (metrics == mainPort || metrics == httpPort)
             {
-                throw new ArgumentException($"{OptionNames.MetricsPort} {metrics} is also the {(metrics == mainPort ? OptionNames.Port : OptionNames.HttpPort)} port; give the metrics a port of their own, for example 9100");
+                throw new ArgumentException($"{OptionNames.MetricsPort} {metrics} is also the {(metrics == mainPort ? OptionNames.Port : OptionNames.HttpPort)} port; give the metrics a port of their own, for example {ExampleMetricsPort}");
             }
         }
 
         if (preStopSeconds == 0)
         {
-            throw new ArgumentException("--pre-stop-seconds 0 would signal the server while Services still send it requests, which would be lost; give at least 1, for example 10");
+            throw new ArgumentException($"--pre-stop-seconds 0 would signal the server while Services still send it requests, which would be lost; give at least 1, for example {DefaultPreStopSeconds}");
         }
 
         if (replicas is < 1 or > MaxReplicas)
         {
-            throw new ArgumentException($"--replicas {replicas} is not from 1 to {MaxReplicas}; give how many pods serve, for example 2");
+            throw new ArgumentException($"--replicas {replicas} is not from 1 to {MaxReplicas}; give how many pods serve, for example {DefaultReplicas}");
         }
 
         // 0 is root; runAsNonRoot refuses it, and the kernel's user IDs end below 2^32 - 1 (which means "none").
         if (userId is < 1 or >= uint.MaxValue)
         {
-            throw new ArgumentException($"--uid {userId} is not a non-root user ID from 1 to {uint.MaxValue - 1}; give the image's user, for example 65532");
+            throw new ArgumentException($"--uid {userId} is not a non-root user ID from 1 to {uint.MaxValue - 1}; give the image's user, for example {DefaultUserId}");
         }
 
         foreach (var (secret, kubernetesSecret) in app.Secrets)
@@ -134,7 +155,7 @@ internal sealed partial record KubeDefinition
             CheckObjectName("--env-secret", secret, "shop-env");
         }
 
-        var definition = new KubeDefinition
+        return new KubeDefinition
         {
             Name = name,
             Image = image,
@@ -146,13 +167,10 @@ internal sealed partial record KubeDefinition
             ProxyProtocol = proxyProtocol,
             App = app,
             EnvironmentSecrets = [.. environmentSecrets.Distinct(StringComparer.Ordinal)],
-        };
-        return definition with
-        {
-            Replicas = replicas ?? definition.Replicas,
-            UserId = userId ?? definition.UserId,
-            ShutdownSeconds = shutdownSeconds ?? definition.ShutdownSeconds,
-            PreStopSeconds = preStopSeconds ?? definition.PreStopSeconds,
+            Replicas = replicas ?? DefaultReplicas,
+            UserId = userId ?? DefaultUserId,
+            ShutdownSeconds = shutdownSeconds ?? DefaultShutdownSeconds,
+            PreStopSeconds = preStopSeconds ?? DefaultPreStopSeconds,
         };
     }
 
