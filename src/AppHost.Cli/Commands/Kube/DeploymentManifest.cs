@@ -28,7 +28,7 @@ internal static class DeploymentManifest
         KubeManifests.WriteHead(yaml, "apps/v1", "Deployment", kube);
         using var spec = yaml.Mapping("spec");
         yaml.Comment(kube.Replicas > 1
-            ? $"{kube.Replicas} pods: the disruption budget lets one go at a time (a node drain) while the others serve."
+            ? $"{kube.Replicas} pods: the disruption budget lets one go at a time (a node drain) while the rest serve."
             : "One pod: a node drain or an eviction stops the site until it runs elsewhere; give --replicas 2 to avoid that.");
         yaml.Scalar("replicas", kube.Replicas);
         using (yaml.Mapping("selector"))
