@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AppHost.Cli.Commands.Cert;
 using AppHost.Cli.Commands.Deploy;
+using AppHost.Cli.Commands.Kube;
 using AppHost.Cli.Commands.New;
 using AppHost.Cli.Commands.Publish;
 using AppHost.Cli.Commands.Service;
@@ -18,6 +19,7 @@ internal static class AppHostCommand
             PublishCommand.Create(),
             CertCommand.Create(),
             ServiceCommand.Create(),
+            KubeCommand.Create(),
             DeployCommand.Create(),
             RollbackCommand.Create(),
             StatusCommand.Create(),

@@ -8,6 +8,7 @@ public sealed class HelpTests
     [InlineData("publish", "--rid")]
     [InlineData("cert", "--dns")]
     [InlineData("service", "--binary")]
+    [InlineData("kube", "--image")]
     public async Task EveryVerbHasHelp(string verb, string option)
     {
         var run = (await AppHostTool.RunAsync(AppContext.BaseDirectory, verb, "--help")).AssertSucceeded();
@@ -20,7 +21,7 @@ public sealed class HelpTests
     {
         var run = (await AppHostTool.RunAsync(AppContext.BaseDirectory, "--help")).AssertSucceeded();
 
-        foreach (string verb in new[] { "new", "publish", "cert", "service" })
+        foreach (string verb in new[] { "new", "publish", "cert", "service", "kube" })
         {
             Assert.Contains(run.StandardOutput, l => l.TrimStart().StartsWith(verb, StringComparison.Ordinal));
         }

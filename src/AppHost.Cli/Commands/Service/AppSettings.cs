@@ -11,7 +11,7 @@ namespace AppHost.Cli.Commands.Service;
 /// </summary>
 internal sealed partial record AppSettings
 {
-    // The standard options the units themselves write: given again after --, the app would see two.
+    // The standard options apphost writes itself (into a unit, or a pod's args): given again after --, the app would see two.
     private static readonly string[] SetByUnits =
     [
         OptionNames.Port, OptionNames.Host, OptionNames.HttpPort, OptionNames.Cert, OptionNames.Key, OptionNames.CertPasswordFile,
@@ -50,7 +50,7 @@ internal sealed partial record AppSettings
             string option = argument.Split('=', 2)[0];
             if (SetByUnits.Contains(option, StringComparer.Ordinal))
             {
-                throw new ArgumentException($"'{option}' after -- is written by the units themselves; give it to apphost before --, or leave it out");
+                throw new ArgumentException($"'{option}' after -- is written by apphost itself; give it to apphost before --, or leave it out");
             }
         }
 

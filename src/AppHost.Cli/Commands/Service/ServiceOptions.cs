@@ -101,7 +101,10 @@ internal sealed class ServiceOptions
     public IReadOnlyList<KeyValuePair<string, string>> ReadSecrets(ParseResult parsed) =>
         [.. (parsed.GetValue(Secrets) ?? []).Select(secret => secret.Split('=', 2) is [var name, var file] && name.Length > 0 && file.Length > 0
             ? new KeyValuePair<string, string>(name, file)
-            : throw new CliException(ExitCodes.Usage, $"--secret '{secret}' is not NAME=FILE (for example database-url=/etc/shop/database-url)"))];
+            : throw new CliException(ExitCodes.Usage, $"--secret '{secret}' is not {Secrets.HelpName} (for example {SecretExample})"))];
+
+    /// <summary>A --secret as the verb takes it, for its error message: a file on a server by default.</summary>
+    public string SecretExample { get; init; } = "database-url=/etc/shop/database-url";
 
     /// <summary>The app's own settings, with each secret's file and the environment file where they are on the server.</summary>
     /// <param name="parsed">The command line.</param>

@@ -28,8 +28,8 @@ public sealed class AppSettingsTests
     }
 
     [Theory]
-    [InlineData("--port", "'--port' after -- is written by the units themselves")]
-    [InlineData("--cert=/x.pem", "'--cert' after -- is written by the units themselves")]
+    [InlineData("--port", "'--port' after -- is written by apphost itself")]
+    [InlineData("--cert=/x.pem", "'--cert' after -- is written by apphost itself")]
     [InlineData("line\nbreak", "holds a line break or control character")]
     public void OptionsTheUnitsWriteAndLineBreaksAreRefused(string argument, string message)
     {

@@ -53,7 +53,7 @@ public sealed class DeployCommandErrorTests : IDisposable
     public async Task AppOptionsTheUnitsWriteThemselvesAreRefused()
     {
         (await AppHostTool.RunAsync(_directory.Path, "deploy", "--binary", Program, "--host", "web1", "--", "--port", "9000"))
-            .AssertOneLineError(2, "'--port' after -- is written by the units themselves");
+            .AssertOneLineError(2, "'--port' after -- is written by apphost itself");
     }
 
     [Fact]
