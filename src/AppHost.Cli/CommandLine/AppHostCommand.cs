@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AppHost.Cli.Commands.Cert;
 using AppHost.Cli.Commands.Deploy;
+using AppHost.Cli.Commands.Image;
 using AppHost.Cli.Commands.New;
 using AppHost.Cli.Commands.Publish;
 using AppHost.Cli.Commands.Service;
@@ -16,6 +17,7 @@ internal static class AppHostCommand
         {
             NewCommand.Create(),
             PublishCommand.Create(),
+            ImageCommand.Create(),
             CertCommand.Create(),
             ServiceCommand.Create(),
             DeployCommand.Create(),
