@@ -90,5 +90,5 @@ internal static class ContainerImageBuilder
         return new ImageReport(path, string.Join(", ", built.Select(b => b.Platform)), Layer.DigestOf(imageIndex), 0, 0, 0);
     }
 
-    private static Dictionary<string, string> Tagged(ImageSpec spec) => new() { [ImageDocuments.RefName] = spec.Tag };
+    private static Dictionary<string, string> Tagged(ImageSpec spec) => new() { [ImageDocuments.RefName] = spec.Reference };
 }

@@ -18,6 +18,13 @@ internal sealed record ImageSpec(string Name, string? Version, string? Source, s
     /// <summary>The tag: the version, or "latest".</summary>
     public string Tag => Version ?? "latest";
 
+    /// <summary>
+    /// NAME:TAG, the archive's org.opencontainers.image.ref.name: podman load names the image
+    /// localhost/NAME:TAG from it, and umoci and skopeo find the image by it. Lower-case, as an
+    /// image reference's repository must be.
+    /// </summary>
+    public string Reference => $"{Name.ToLowerInvariant()}:{Tag}";
+
     /// <summary>The OCI labels of the image (its config) and annotations (its manifest), the same set.</summary>
     public IReadOnlyDictionary<string, string> Labels()
     {
