@@ -83,6 +83,8 @@ internal static class ContainerImageBuilder
     /// </summary>
     private static ImageReport WriteMultiPlatform(List<Built> built, ImageSpec spec, string folder)
     {
+        // In platform order, not the command line's: the same files give the same digest.
+        built = [.. built.OrderBy(b => b.Platform.ToString(), StringComparer.Ordinal)];
         byte[] imageIndex = ImageDocuments.Index([.. built.Select(b => Descriptor.Of(ImageDocuments.ManifestMediaType, b.Manifest, b.Platform))]);
         byte[] index = ImageDocuments.Index([Descriptor.Of(ImageDocuments.IndexMediaType, imageIndex, annotations: Tagged(spec))]);
         string path = Path.Combine(folder, spec.Name + ".tar");
