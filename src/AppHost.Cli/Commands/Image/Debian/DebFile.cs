@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
-using AppHost.Cli.Commands.Image.Oci;
 using AppHost.Cli.CommandLine;
+using AppHost.Cli.Commands.Image.Oci;
 
 namespace AppHost.Cli.Commands.Image.Debian;
 

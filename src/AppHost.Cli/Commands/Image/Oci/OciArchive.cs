@@ -21,18 +21,7 @@ internal static class OciArchive
             entries.Add(LayerEntry.File($"blobs/sha256/{Layer.DigestOf(blob)["sha256:".Length..]}", blob));
         }
 
-        byte[] archive = ReproducibleTar.Write(entries, time);
-        string partial = $"{path}.{Guid.NewGuid():N}.partial";
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            File.WriteAllBytes(partial, archive);
-            File.Move(partial, path, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            File.Delete(partial);
-            throw new CliException(ExitCodes.Failure, $"cannot write '{path}': {e.Message}; choose another folder with -o", e);
-        }
+        // Replaces the previous build's archive, as publish replaces the previous file.
+        OutputFiles.WriteAll([(path, ReproducibleTar.Write(entries, time))], OutputFiles.Public, overwrite: true, "choose another folder with -o");
     }
 }
