@@ -48,7 +48,7 @@ public sealed class ContainerImageTests(NativeAppFixture native, ContainerImages
     public async Task ImageServesHttp2AsItsUserOnAReadOnlyRootAndDrainsOnSigterm()
     {
         var built = await images.GetAsync(native);
-        using var certificates = CertificateFolder(built.X64.User);
+        using var certificates = await CertificateFolderAsync(built.X64.User);
         await using var container = await ImageContainer.StartAsync(built.X64, certificates.Path,
             "--cert", $"{ImageContainer.Certificates}/cert.pem", "--key", $"{ImageContainer.Certificates}/key.pem");
         using var client = TestClients.Http2(container.App.Address, native.Certificates.Certificate);
@@ -181,7 +181,7 @@ public sealed class ContainerImageTests(NativeAppFixture native, ContainerImages
     public async Task PodmanRunsTheImageReadOnlyAndStopsItWithSigterm()
     {
         var built = await images.GetAsync(native);
-        using var certificates = CertificateFolder(built.X64.User);
+        using var certificates = await CertificateFolderAsync(built.X64.User);
         int port = Poll.FreePort();
         (await CommandRun.RunAsync(["podman", "load", "--input", built.First.X64])).AssertSucceeded();
         string id = (await CommandRun.RunAsync(["podman", "run", "--detach", "--read-only", "--network", "host",
@@ -207,7 +207,7 @@ public sealed class ContainerImageTests(NativeAppFixture native, ContainerImages
     }
 
     /// <summary>The test certificate as PEM files in a folder of their own, readable by the image's user only, as a mounted secret is.</summary>
-    private TempDirectory CertificateFolder(string user)
+    private async Task<TempDirectory> CertificateFolderAsync(string user)
     {
         var folder = new TempDirectory();
         File.Copy(native.Certificates.CertificatePem, Path.Combine(folder.Path, "cert.pem"));
@@ -217,7 +217,7 @@ public sealed class ContainerImageTests(NativeAppFixture native, ContainerImages
             File.SetUnixFileMode(file, UnixFileMode.UserRead);
         }
 
-        CommandRun.RunAsync(["chown", "-R", user, folder.Path]).GetAwaiter().GetResult().AssertSucceeded();
+        (await CommandRun.RunAsync(["chown", "-R", user, folder.Path])).AssertSucceeded();
         return folder;
     }
 
