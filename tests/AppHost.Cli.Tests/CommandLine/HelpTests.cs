@@ -6,6 +6,8 @@ public sealed class HelpTests
     [Theory]
     [InlineData("new", "--port")]
     [InlineData("publish", "--rid")]
+    [InlineData("publish", "--container")]
+    [InlineData("image", "--revision")]
     [InlineData("cert", "--dns")]
     [InlineData("service", "--binary")]
     public async Task EveryVerbHasHelp(string verb, string option)
@@ -20,7 +22,7 @@ public sealed class HelpTests
     {
         var run = (await AppHostTool.RunAsync(AppContext.BaseDirectory, "--help")).AssertSucceeded();
 
-        foreach (string verb in new[] { "new", "publish", "cert", "service" })
+        foreach (string verb in new[] { "new", "publish", "image", "cert", "service" })
         {
             Assert.Contains(run.StandardOutput, l => l.TrimStart().StartsWith(verb, StringComparison.Ordinal));
         }

@@ -40,7 +40,7 @@ internal static class ImageCommand
     /// <summary>--port, shared with apphost publish --container.</summary>
     public static Option<int> Port() => new("--port")
     {
-        Description = $"The TCP port the image declares (EXPOSE); give the app's --port if it is not the server's default. Default: {DefaultPort}.",
+        Description = "The TCP port the image declares (EXPOSE); give the app's --port if it is not the server's default.",
         DefaultValueFactory = _ => DefaultPort,
         HelpName = "port",
     };
