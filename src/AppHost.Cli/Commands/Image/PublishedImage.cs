@@ -7,8 +7,9 @@ using Serilog;
 namespace AppHost.Cli.Commands.Image;
 
 /// <summary>
-/// <c>apphost publish --container</c>: the image of the file just published, labelled from its
-/// project (Version, RepositoryUrl) and the commit of its folder, in artifacts/container.
+/// <c>apphost publish --container</c>: the images of the files just published (and for files of two
+/// processors, one multi-platform image), labelled from their project (Version, RepositoryUrl) and
+/// the commit of its folder, in artifacts/container.
 /// </summary>
 internal static class PublishedImage
 {
@@ -27,11 +28,12 @@ internal static class PublishedImage
         }
     }
 
-    public static async Task<IReadOnlyList<ImageReport>> BuildAsync(PublishReport published, int port, ILogger log, CancellationToken cancel)
+    /// <param name="published">The files of one project, one per RID.</param>
+    public static async Task<IReadOnlyList<ImageReport>> BuildAsync(IReadOnlyList<PublishReport> published, int port, ILogger log, CancellationToken cancel)
     {
-        var app = published.App;
+        var app = published[0].App;
         var spec = new ImageSpec(app.AssemblyName, app.Version, app.RepositoryUrl, await GitRevision.ReadAsync(app.SolutionRoot, cancel), port, ImageSpec.CreatedFromEnvironment());
         var cache = new PackageCache(PackageCache.DefaultFolder(), BasePackages.Mirrors, log);
-        return await ContainerImageBuilder.BuildAsync([published.Path], spec, Path.Combine(app.SolutionRoot, "artifacts", "container"), cache, log, cancel);
+        return await ContainerImageBuilder.BuildAsync([.. published.Select(p => p.Path)], spec, Path.Combine(app.SolutionRoot, "artifacts", "container"), cache, log, cancel);
     }
 }

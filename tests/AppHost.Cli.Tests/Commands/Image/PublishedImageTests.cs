@@ -33,7 +33,7 @@ public sealed class PublishedImageTests : IDisposable
         var app = new AppProject(Path.Combine(root, "src", "Shop", "Shop.csproj"), "shop", root, "2.1.0", "https://example.org/shop");
         var published = new PublishReport(file, new FileInfo(file).Length, "", PublishMode.Native, null, app);
 
-        var image = (await PublishedImage.BuildAsync(published, 8443, Serilog.Core.Logger.None, CancellationToken.None)).Single();
+        var image = (await PublishedImage.BuildAsync([published], 8443, Serilog.Core.Logger.None, CancellationToken.None)).Single();
 
         var blobs = ReadArchive(image.Path);
         using var index = JsonDocument.Parse(blobs["index.json"]);
