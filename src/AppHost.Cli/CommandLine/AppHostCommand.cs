@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AppHost.Cli.Commands.Cert;
 using AppHost.Cli.Commands.Deploy;
+using AppHost.Cli.Commands.Image;
 using AppHost.Cli.Commands.Kube;
 using AppHost.Cli.Commands.New;
 using AppHost.Cli.Commands.Publish;
@@ -17,6 +18,7 @@ internal static class AppHostCommand
         {
             NewCommand.Create(),
             PublishCommand.Create(),
+            ImageCommand.Create(),
             CertCommand.Create(),
             ServiceCommand.Create(),
             KubeCommand.Create(),

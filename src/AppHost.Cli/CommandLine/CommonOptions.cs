@@ -11,9 +11,11 @@ internal static class CommonOptions
         HelpName = "path",
     };
 
-    public static Option<string> Rid() => new("--rid", "-r")
+    /// <summary>--rid, repeatable: one target, or several published one after the other.</summary>
+    public static Option<string[]> Rids() => new("--rid", "-r")
     {
-        Description = "Runtime identifier of the target machine, for example linux-x64, linux-arm64, win-x64, osx-arm64. Default: this machine's.",
+        Description = "Runtime identifier of the target machine, for example linux-x64, linux-arm64, win-x64, osx-arm64; repeat it for several. Default: this machine's.",
         HelpName = "rid",
+        Arity = ArgumentArity.ZeroOrMore,
     };
 }

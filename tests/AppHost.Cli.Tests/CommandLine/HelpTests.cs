@@ -6,6 +6,8 @@ public sealed class HelpTests
     [Theory]
     [InlineData("new", "--port")]
     [InlineData("publish", "--rid")]
+    [InlineData("publish", "--container")]
+    [InlineData("image", "--revision")]
     [InlineData("cert", "--dns")]
     [InlineData("service", "--binary")]
     [InlineData("kube", "--image")]
@@ -21,7 +23,7 @@ public sealed class HelpTests
     {
         var run = (await AppHostTool.RunAsync(AppContext.BaseDirectory, "--help")).AssertSucceeded();
 
-        foreach (string verb in new[] { "new", "publish", "cert", "service", "kube" })
+        foreach (string verb in new[] { "new", "publish", "image", "cert", "service", "kube" })
         {
             Assert.Contains(run.StandardOutput, l => l.TrimStart().StartsWith(verb, StringComparison.Ordinal));
         }

@@ -65,6 +65,29 @@ public static class Http2Wire
 
     public static byte[] PingAck(byte[] opaque) => Control(Ping, Ack, opaque);
 
+    /// <summary>The next frame of the type, answering the server's SETTINGS and PINGs meanwhile as a client must.</summary>
+    public static async Task<Frame> NextAsync(Stream connection, byte type, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var frame = await ReadFrameAsync(connection, deadline.Token);
+            if (frame.Type == type)
+            {
+                return frame;
+            }
+
+            if (frame.Type == Settings && (frame.Flags & Ack) == 0)
+            {
+                await connection.WriteAsync(SettingsAck(), deadline.Token);
+            }
+            else if (frame.Type == Ping && (frame.Flags & Ack) == 0)
+            {
+                await connection.WriteAsync(PingAck(frame.Payload), deadline.Token);
+            }
+        }
+    }
+
     public static async Task<Frame> ReadFrameAsync(Stream stream, CancellationToken cancel = default)
     {
         byte[] header = new byte[9];

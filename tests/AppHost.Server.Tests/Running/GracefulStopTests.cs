@@ -115,26 +115,5 @@ public sealed class GracefulStopTests(CertificatesFixture certificates) : IClass
         await stopping.WaitAsync(Deadline);
     }
 
-    /// <summary>The next frame of the type, answering the server's SETTINGS and PINGs meanwhile as a client must.</summary>
-    private static async Task<Http2Wire.Frame> NextAsync(RawHttps connection, byte type)
-    {
-        using var deadline = new CancellationTokenSource(Deadline);
-        while (true)
-        {
-            var frame = await Http2Wire.ReadFrameAsync(connection.Tls, deadline.Token);
-            if (frame.Type == type)
-            {
-                return frame;
-            }
-
-            if (frame.Type == Http2Wire.Settings && (frame.Flags & Http2Wire.Ack) == 0)
-            {
-                await connection.Tls.WriteAsync(Http2Wire.SettingsAck());
-            }
-            else if (frame.Type == Http2Wire.Ping && (frame.Flags & Http2Wire.Ack) == 0)
-            {
-                await connection.Tls.WriteAsync(Http2Wire.PingAck(frame.Payload));
-            }
-        }
-    }
+    private static Task<Http2Wire.Frame> NextAsync(RawHttps connection, byte type) => Http2Wire.NextAsync(connection.Tls, type, Deadline);
 }

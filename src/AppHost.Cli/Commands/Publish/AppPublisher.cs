@@ -46,7 +46,7 @@ internal static class AppPublisher
             }
         }
 
-        var report = PublishReport.Create(file, plan.Mode, target, layout);
+        var report = PublishReport.Create(file, app, plan.Mode, target, layout);
         if (!smoke)
         {
             log.Information("Smoke test skipped (--no-smoke)");

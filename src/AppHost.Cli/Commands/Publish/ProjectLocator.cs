@@ -20,7 +20,8 @@ internal static class ProjectLocator
             throw new CliException(ExitCodes.Usage, $"'{project}' is not an executable project (OutputType '{outputType}'); give the app's project, the one with OutputType Exe");
         }
 
-        return new AppProject(project, properties["AssemblyName"], SolutionRootOf(project));
+        return new AppProject(project, properties["AssemblyName"], SolutionRootOf(project),
+            NullIfEmpty(properties.GetValueOrDefault("Version")), NullIfEmpty(properties.GetValueOrDefault("RepositoryUrl")));
     }
 
     private static string CheckProjectFile(string path) => path.EndsWith(".csproj", StringComparison.OrdinalIgnoreCase)
@@ -52,7 +53,7 @@ internal static class ProjectLocator
     private static async Task<Dictionary<string, string>> ReadPropertiesAsync(string project, CancellationToken cancel)
     {
         // MSBuild's own evaluation, so Directory.Build.props and conditions count as in a build.
-        var result = await Dotnet.RunAsync(["msbuild", project, "-getProperty:OutputType", "-getProperty:AssemblyName"], cancel);
+        var result = await Dotnet.RunAsync(["msbuild", project, "-getProperty:OutputType", "-getProperty:AssemblyName", "-getProperty:Version", "-getProperty:RepositoryUrl"], cancel);
         if (result.ExitCode != 0)
         {
             throw new CliException(ExitCodes.Usage, $"'{project}' could not be read as a project: {result.AllLines.LastOrDefault(l => l.Trim().Length > 0)?.Trim()}");
@@ -61,6 +62,8 @@ internal static class ProjectLocator
         using var json = JsonDocument.Parse(string.Join('\n', result.Output));
         return json.RootElement.GetProperty("Properties").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
     }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static string SolutionRootOf(string project)
     {

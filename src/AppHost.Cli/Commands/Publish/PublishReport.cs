@@ -3,10 +3,11 @@ using System.Security.Cryptography;
 namespace AppHost.Cli.Commands.Publish;
 
 /// <summary>What a publish made: printed to stdout as "key value" lines a script can read.</summary>
-internal sealed record PublishReport(string Path, long Size, string Sha256, PublishMode Mode, Version? Glibc)
+/// <param name="App">The project the file was made from.</param>
+internal sealed record PublishReport(string Path, long Size, string Sha256, PublishMode Mode, Version? Glibc, AppProject App)
 {
     /// <summary>Describes the file, and writes its checksum as <c>NAME.sha256</c> in the form <c>sha256sum -c</c> reads.</summary>
-    public static PublishReport Create(string file, PublishMode mode, RuntimeTarget target, ArtifactLayout layout)
+    public static PublishReport Create(string file, AppProject app, PublishMode mode, RuntimeTarget target, ArtifactLayout layout)
     {
         string sha256;
         using (var stream = File.OpenRead(file))
@@ -19,7 +20,7 @@ internal sealed record PublishReport(string Path, long Size, string Sha256, Publ
         File.WriteAllText(System.IO.Path.Combine(layout.ChecksumDirectory, name + ".sha256"), $"{sha256}  {name}\n");
 
         var glibc = mode == PublishMode.Native && target.Os == TargetOs.Linux ? GlibcRequirement.Read(file) : null;
-        return new PublishReport(file, new FileInfo(file).Length, sha256, mode, glibc);
+        return new PublishReport(file, new FileInfo(file).Length, sha256, mode, glibc, app);
     }
 
     public void WriteTo(TextWriter output)

@@ -30,6 +30,14 @@ public sealed class PublishCommandErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task OneOutputFolderForTwoRidsIsRefused()
+    {
+        var run = await AppHostTool.RunAsync(_directory.Path, "publish", "--rid", "linux-x64", "--rid", "linux-arm64", "-o", "out");
+
+        run.AssertOneLineError(2, "-o names the folder of one file, and 2 RIDs were given", "leave out -o");
+    }
+
+    [Fact]
     public async Task LibraryProjectIsNotAnApp()
     {
         string project = Path.Combine(_directory.Path, "Library.csproj");
