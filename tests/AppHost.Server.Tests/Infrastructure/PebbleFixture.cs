@@ -36,6 +36,9 @@ public sealed class PebbleFixture : IAsyncDisposable
     // Pebble needs a moment to make its CA keys; 30 s allows for a machine busy with other builds.
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
+    // A port taken twice in a row by another test is already rare; a third time would mean something else is wrong.
+    private const int MaxStartAttempts = 3;
+
     private readonly TempDirectory _folder = new();
     private readonly StringBuilder _log = new();
     private readonly List<Process> _processes = [];
@@ -92,16 +95,25 @@ public sealed class PebbleFixture : IAsyncDisposable
 
     public static async Task<PebbleFixture> StartAsync(PebbleOptions? options = null)
     {
-        var pebble = new PebbleFixture(options ?? new PebbleOptions());
-        try
+        // Its ports are picked free a moment before Pebble binds them, and a test running alongside can
+        // take one in between; Pebble then exits at once. Each new attempt picks a new set.
+        for (int attempt = 1; ; attempt++)
         {
-            await pebble.StartAsync();
-            return pebble;
-        }
-        catch
-        {
-            await pebble.DisposeAsync();
-            throw;
+            var pebble = new PebbleFixture(options ?? new PebbleOptions());
+            try
+            {
+                await pebble.StartAsync();
+                return pebble;
+            }
+            catch (PebbleExitedException) when (attempt < MaxStartAttempts)
+            {
+                await pebble.DisposeAsync();
+            }
+            catch
+            {
+                await pebble.DisposeAsync();
+                throw;
+            }
         }
     }
 
@@ -131,7 +143,7 @@ public sealed class PebbleFixture : IAsyncDisposable
         // first and dials the first address, and the test's listeners are on 127.0.0.1, not ::1.
         Start("/usr/bin/pebble-challtestsrv", ["-dns01", $"127.0.0.1:{dnsPort}", "-http01", "", "-https01", "", "-tlsalpn01", "",
             "-management", $"127.0.0.1:{dnsManagementPort}", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", ""], new Dictionary<string, string>());
-        await Poll.UntilAsync(() => CanConnectAsync(dnsPort), StartTimeout, "pebble-challtestsrv's DNS (TCP) listening");
+        await Poll.UntilAsync(async () => StillRunning() && await CanConnectAsync(dnsPort), StartTimeout, "pebble-challtestsrv's DNS (TCP) listening");
 
         Start("/usr/bin/pebble", ["-config", config, "-strict", "-dnsserver", $"127.0.0.1:{dnsPort}"], new Dictionary<string, string>
         {
@@ -142,10 +154,16 @@ public sealed class PebbleFixture : IAsyncDisposable
 
         DirectoryUrl = new Uri($"https://127.0.0.1:{apiPort}/dir");
         using var http = CreateHttpClient();
-        await Poll.UntilAsync(async () => await AnswersAsync(http, DirectoryUrl), StartTimeout, "Pebble's /dir answering");
+        await Poll.UntilAsync(async () => StillRunning() && await AnswersAsync(http, DirectoryUrl), StartTimeout, "Pebble's /dir answering");
         string rootPem = await http.GetStringAsync(new Uri($"https://127.0.0.1:{managementPort}/roots/0"));
         IssuingRoot = X509Certificate2.CreateFromPem(rootPem);
     }
+
+    // True while every process started lives; one that exited during start-up will never answer.
+    private bool StillRunning() =>
+        _processes.All(process => !process.HasExited) ? true : throw new PebbleExitedException($"Pebble exited while starting:\n{Log}");
+
+    private sealed class PebbleExitedException(string message) : Exception(message);
 
     private async Task<bool> CanConnectAsync(int port)
     {
