@@ -190,6 +190,8 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
         string rootFile = Path.Combine(root.Path, "pebble-root.pem");
         await File.WriteAllTextAsync(rootFile, pebble.IssuingRoot.ExportCertificatePem());
         await _container.CopyInAsync(pebble.CaFile, "/etc/shopacme/pebble.pem");
+        // Root-only, as deploy leaves it: the dynamic user gets it from systemd (LoadCredential=), not from the file.
+        await _container.RunAsync(["chmod", "0600", "/etc/shopacme/pebble.pem"]);
         await InstallUnitsAsync("shopacme", Binary, "--port", $"{port}", "--http-port", $"{httpPort}", "--acme-domain", domain,
             "--acme-directory", pebble.DirectoryUrl.ToString(), "--acme-ca-file", "/etc/shopacme/pebble.pem");
         await _container.RunAsync(["systemctl", "start", "shopacme.socket", "shopacme-http.socket"]);

@@ -121,20 +121,18 @@ internal static class DeployCommand
     private static DeployPlan Plan(ParseResult parsed, ServiceOptions served, string name, bool restart, int healthSeconds)
     {
         var layout = new HostLayout(name);
-        if (parsed.GetValue(served.AcmeCaFile) is not null)
-        {
-            throw new CliException(ExitCodes.Usage, $"--acme-ca-file is not supported by deploy yet; install the CA's roots on the hosts and use apphost service, or use a public ACME CA");
-        }
-
         var secrets = new List<KeyValuePair<string, byte[]>>();
         string? cert = ReadLocal(parsed.GetValue(served.Cert), "--cert", "cert", secrets, layout);
         string? key = ReadLocal(parsed.GetValue(served.Key), "--key", "key", secrets, layout);
+        // Not secret, but kept with the certificate: the unit hands it to the server the same way.
+        string? acmeCa = ReadLocal(parsed.GetValue(served.AcmeCaFile), "--acme-ca-file", "acme-ca.pem", secrets, layout,
+            bytes => CheckCaFile(parsed.GetValue(served.AcmeCaFile)!, bytes));
         // The secrets' files and the environment file go to the host's root-only folder.
         var app = served.ReadAppSettings(parsed,
             secret => ReadLocal(secret.Value, $"--secret {secret.Key}", $"secrets/{secret.Key}", secrets, layout)!,
             file => ReadLocal(file, "--env-file", "environment", secrets, layout, bytes => AppSettings.CheckEnvironmentFile(file, Encoding.UTF8.GetString(bytes)))!);
         var service = ServiceOptions.CheckedValues(() => ServiceDefinition.Create(name, layout.CurrentFile, parsed.GetValue(served.Port), parsed.GetValue(served.HttpPort), cert, key, null,
-            AcmeSettings.Create(parsed.GetValue(served.AcmeDomains) ?? [], parsed.GetValue(served.AcmeEmail), parsed.GetValue(served.AcmeDirectory)?.OriginalString, null),
+            AcmeSettings.Create(parsed.GetValue(served.AcmeDomains) ?? [], parsed.GetValue(served.AcmeEmail), parsed.GetValue(served.AcmeDirectory)?.OriginalString, acmeCa),
             parsed.GetValue(served.ForwardedBy), parsed.GetValue(served.ProxyProtocol), app, served.ReadMetrics(parsed)));
         var units = UnitFiles.Render(service);
         string healthName = HealthTarget.HostNameIn([.. app.Arguments, .. (service.Acme?.Domains ?? []).SelectMany(d => new[] { Contract.OptionNames.AcmeDomain, d })]);
@@ -143,6 +141,15 @@ internal static class DeployCommand
         {
             HealthTimeout = TimeSpan.FromSeconds(healthSeconds),
         };
+    }
+
+    // The server reads every CERTIFICATE block of it and stops if there is none; found here, before any host is touched.
+    private static void CheckCaFile(string path, byte[] bytes)
+    {
+        if (!Encoding.ASCII.GetString(bytes).Contains("-----BEGIN CERTIFICATE-----", StringComparison.Ordinal))
+        {
+            throw new CliException(ExitCodes.Usage, $"--acme-ca-file '{path}' holds no PEM CERTIFICATE block; give the CA's root certificate in PEM");
+        }
     }
 
     // Reads a file of this machine that goes to the host's root-only folder; returns its path there.

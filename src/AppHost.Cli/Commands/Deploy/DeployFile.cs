@@ -34,7 +34,7 @@ internal static class DeployFile
         ("name", "--name", Kind.Text), ("hosts", "--host", Kind.List), ("sshConfig", "--ssh-config", Kind.Path), ("parallel", "--parallel", Kind.Number),
         ("binary", "--binary", Kind.Path), ("port", "--port", Kind.Number), ("httpPort", "--http-port", Kind.Number),
         ("cert", "--cert", Kind.Path), ("key", "--key", Kind.Path), ("acmeDomains", "--acme-domain", Kind.List), ("acmeEmail", "--acme-email", Kind.Text),
-        ("acmeDirectory", "--acme-directory", Kind.Text), ("forwardedBy", "--forwarded-by", Kind.List), ("proxyProtocol", "--proxy-protocol", Kind.Switch),
+        ("acmeDirectory", "--acme-directory", Kind.Text), ("acmeCaFile", "--acme-ca-file", Kind.Path), ("forwardedBy", "--forwarded-by", Kind.List), ("proxyProtocol", "--proxy-protocol", Kind.Switch),
         ("metricsPort", "--metrics-port", Kind.Number), ("metricsHost", "--metrics-host", Kind.Text),
         ("env", "--env", Kind.Map), ("envFile", "--env-file", Kind.Path), ("secrets", "--secret", Kind.PathMap), ("healthTimeout", "--health-timeout", Kind.Number), ("appOptions", "--", Kind.List),
     ];

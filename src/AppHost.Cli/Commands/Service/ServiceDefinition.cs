@@ -145,8 +145,8 @@ internal sealed partial record ServiceDefinition
         key = key is null ? null : CheckPath(OptionNames.Key, key, certificateFix.Replace("shop.pem", "shop.key", StringComparison.Ordinal), mustBeVisible: user is not null);
         if (acme?.CaFile is { } caFile)
         {
-            // The server reads it from inside the sandbox, as whichever user it runs as.
-            acme = acme with { CaFile = CheckPath(OptionNames.AcmeCaFile, caFile, "give where the CA's PEM root is on the server, for example /etc/shop/ca.pem", mustBeVisible: true) };
+            // As the certificate: with a dynamic user systemd reads it (LoadCredential=); a given user reads it from inside the sandbox.
+            acme = acme with { CaFile = CheckPath(OptionNames.AcmeCaFile, caFile, "give where the CA's PEM root is on the server, for example /etc/shop/ca.pem", mustBeVisible: user is not null) };
         }
 
         foreach (var (secret, path) in app?.Secrets ?? [])

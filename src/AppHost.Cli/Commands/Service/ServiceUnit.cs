@@ -115,9 +115,16 @@ internal static class ServiceUnit
         {
             string email = acme.Email is null ? "" : $" --acme-email {acme.Email}";
             string directory = acme.Directory is null ? "" : $" --acme-directory {acme.Directory}";
-            directory += acme.CaFile is null ? "" : $" --acme-ca-file {acme.CaFile}";
+            bool caByCredential = acme.CaFile is not null && service.User is null;
+            directory += acme.CaFile is null ? "" : $" --acme-ca-file {(caByCredential ? "${CREDENTIALS_DIRECTORY}/acme-ca" : acme.CaFile)}";
             unit.Add($"The server gets and renews its certificates from the ACME CA itself, keeping them in the state folder below.\n{logs}",
                 $"ExecStart={service.Binary}{string.Concat(acme.Domains.Select(d => $" --acme-domain {d}"))}{email}{directory} {tail}");
+            if (caByCredential)
+            {
+                unit.Add("The private CA's roots: systemd reads the file, which may be root-only, and gives the service a copy.",
+                    $"LoadCredential=acme-ca:{acme.CaFile}");
+            }
+
             unit.Add($"/var/lib/{service.Name}, the one folder the server may write (ProtectSystem=strict): the ACME account key,\nthe certificates and their keys. systemd passes its path as $STATE_DIRECTORY and keeps it across restarts\n(with DynamicUser=yes in /var/lib/private, owned by the service's user).", $"StateDirectory={service.Name}");
             unit.Add("Only the service's user may enter it: it holds private keys.", "StateDirectoryMode=0700");
             return;

@@ -19,6 +19,7 @@ public sealed class DeployCommandErrorTests : IDisposable
     [InlineData("--secret", "db=/no/such/file", "--secret db '/no/such/file' does not exist on this machine")]
     [InlineData("--cert", "/no/such/cert.pem", "--cert '/no/such/cert.pem' does not exist on this machine")]
     [InlineData("--env-file", "/no/such/env", "--env-file '/no/such/env' does not exist on this machine")]
+    [InlineData("--acme-ca-file", "/no/such/ca.pem", "--acme-ca-file '/no/such/ca.pem' does not exist on this machine")]
     [InlineData("--ssh-config", "/no/such/config", "--ssh-config '/no/such/config' does not exist")]
     public async Task ABadValueIsOneLineAndExitCode2(string option, string value, string message)
     {
@@ -38,6 +39,17 @@ public sealed class DeployCommandErrorTests : IDisposable
 
         run.AssertOneLineError(2, $"--env-file '{file}' line 4 is not NAME=VALUE");
         Assert.DoesNotContain("s3cret", run.Output + run.Errors);
+    }
+
+    [Fact]
+    public async Task ACaFileWithoutAPemCertificateIsRefusedBeforeAnyHost()
+    {
+        string file = Path.Combine(_directory.Path, "ca.pem");
+        await File.WriteAllTextAsync(file, "-----BEGIN PRIVATE KEY-----\nnot a root\n-----END PRIVATE KEY-----\n");
+
+        var run = await AppHostTool.RunAsync(_directory.Path, "deploy", "--binary", Program, "--host", "web1", "--acme-domain", "shop.example.com", "--acme-ca-file", file);
+
+        run.AssertOneLineError(2, $"--acme-ca-file '{file}' holds no PEM CERTIFICATE block");
     }
 
     [Fact]

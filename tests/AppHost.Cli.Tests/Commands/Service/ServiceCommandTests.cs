@@ -140,7 +140,7 @@ public sealed class ServiceCommandTests : IDisposable
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "*.example.com" }, "--acme-domain '*.example.com' is not valid", "not an IP address or a wildcard")]
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "192.0.2.1" }, "--acme-domain '192.0.2.1' is not valid")]
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-email", "admin@example.com" }, "--acme-email, --acme-directory and --acme-ca-file belong to automatic HTTPS: add --acme-domain NAME")]
-    [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "shop.example.com", "--acme-ca-file", "/tmp/ca.pem" }, "--acme-ca-file '/tmp/ca.pem' is under /tmp", "PrivateTmp=yes")]
+    [InlineData(new[] { "shop", "--binary", Binary, "--user", "web", "--acme-domain", "shop.example.com", "--acme-ca-file", "/tmp/ca.pem" }, "--acme-ca-file '/tmp/ca.pem' is under /tmp", "PrivateTmp=yes")]
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "shop.example.com", "--acme-directory", "http://ca.example/dir" }, "--acme-directory 'http://ca.example/dir' is not valid: expected an https:// URL")]
     [InlineData(new[] { "shop", "--binary", Binary, "--acme-domain", "shop.example.com", "--acme-email", "a$b@example.com" }, "--acme-email 'a$b@example.com' holds '$', which a unit file would not keep as written")]
     [InlineData(new[] { "shop", "--binary", Binary, "--metrics-port", "0" }, "--metrics-port 0 would listen on a different port at each start", "from 1 to 65535")]

@@ -52,6 +52,21 @@ public sealed partial class UnitFilesTests
     }
 
     [Fact]
+    public void PrivateCaRootsReachADynamicUserAsACredentialAndAGivenUserAsTheFile()
+    {
+        var acme = AcmeSettings.Create(["shop.example.com"], null, "https://ca.internal/acme/directory", "/etc/shop/ca.pem");
+
+        var dynamicUser = Settings(Render(null, acme: acme)["shop.service"]);
+        var givenUser = Settings(Render(null, user: "web", acme: acme)["shop.service"]);
+
+        // systemd reads the file as root, so it may be root-only, as deploy leaves it.
+        Assert.Contains(dynamicUser, s => s.StartsWith("ExecStart=", StringComparison.Ordinal) && s.Contains(" --acme-ca-file ${CREDENTIALS_DIRECTORY}/acme-ca ", StringComparison.Ordinal));
+        Assert.Contains("LoadCredential=acme-ca:/etc/shop/ca.pem", dynamicUser);
+        Assert.Contains(givenUser, s => s.StartsWith("ExecStart=", StringComparison.Ordinal) && s.Contains(" --acme-ca-file /etc/shop/ca.pem ", StringComparison.Ordinal));
+        Assert.DoesNotContain(givenUser, s => s.StartsWith("LoadCredential=", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void PfxNeedsNoKey()
     {
         var service = Settings(Render("/etc/ssl/shop.pfx")["shop.service"]);
