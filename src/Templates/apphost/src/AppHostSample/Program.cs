@@ -61,7 +61,8 @@ public static class Program
         // a keep-alive connection is answered with Connection: close rather than dropped.
         app.UseGracefulStop();
         // A small response of unknown length (a string, JSON, an error) leaves whole with its
-        // Content-Length: one write and one TLS record rather than two chunks (docs/benchmarks.md).
+        // Content-Length: one write and one TLS record rather than two chunks. A response that
+        // streams says so (DisableBuffering(), text/event-stream) and is sent as it is written.
         app.UseSizedResponses();
         // Behind a load balancer: the client's address and scheme, believed from --forwarded-by's peers only.
         app.UseForwardedBy(options.ForwardedBy);
