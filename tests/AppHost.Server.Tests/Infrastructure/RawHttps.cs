@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net.Security;
 using System.Text;
 
@@ -24,43 +23,8 @@ public sealed class RawHttps : IAsyncDisposable
     public async Task<(string Status, IReadOnlyDictionary<string, string> Headers)> GetAsync(string path)
     {
         await Tls.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"));
-        string status = await ReadLineAsync();
-        var headers = new Dictionary<string, string>();
-        for (string line = await ReadLineAsync(); line.Length > 0; line = await ReadLineAsync())
-        {
-            string[] field = line.Split(':', 2);
-            headers[field[0].Trim().ToLowerInvariant()] = field[1].Trim();
-        }
-
-        if (headers.TryGetValue("content-length", out string? length))
-        {
-            await Tls.ReadExactlyAsync(new byte[int.Parse(length, CultureInfo.InvariantCulture)]);
-        }
-        else
-        {
-            // Chunked: hexadecimal size lines, each chunk followed by CRLF, and a last chunk of size 0.
-            for (int size; (size = int.Parse(await ReadLineAsync(), NumberStyles.HexNumber, CultureInfo.InvariantCulture)) > 0;)
-            {
-                await Tls.ReadExactlyAsync(new byte[size + 2]);
-            }
-
-            await ReadLineAsync();
-        }
-
-        return (status, headers);
-    }
-
-    private async Task<string> ReadLineAsync()
-    {
-        var line = new StringBuilder();
-        var one = new byte[1];
-        while (!line.ToString().EndsWith("\r\n", StringComparison.Ordinal))
-        {
-            await Tls.ReadExactlyAsync(one);
-            line.Append((char)one[0]);
-        }
-
-        return line.ToString(0, line.Length - 2);
+        var response = await HttpResponseReader.ReadAsync(Tls);
+        return (response.StatusLine, response.Headers);
     }
 
     /// <summary>True once the server has closed the connection (a read returns nothing).</summary>

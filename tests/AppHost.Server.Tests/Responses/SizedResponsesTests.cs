@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using AppHost.Server.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -168,65 +169,16 @@ public sealed class SizedResponsesTests : IAsyncLifetime
             return new RawHttp(socket);
         }
 
-        public async Task<(int Status, Dictionary<string, string> Headers, string Body)> GetAsync(string path, Action<string>? onFirstChunk = null)
+        public async Task<HttpResponseReader.Response> GetAsync(string path, Action<string>? onFirstChunk = null)
         {
             await _stream.WriteAsync(Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n"));
-            int status = int.Parse((await ReadLineAsync()).Split(' ')[1]);
-            var headers = new Dictionary<string, string>();
-            for (string line = await ReadLineAsync(); line.Length > 0; line = await ReadLineAsync())
-            {
-                string[] field = line.Split(':', 2);
-                headers[field[0].Trim().ToLowerInvariant()] = field[1].Trim();
-            }
-
-            var body = new StringBuilder();
-            if (headers.TryGetValue("content-length", out string? length))
-            {
-                body.Append(await ReadStringAsync(int.Parse(length)));
-                return (status, headers, body.ToString());
-            }
-
-            // Chunked: a hexadecimal size line, the chunk and CRLF, until a chunk of size 0.
-            for (int size; (size = Convert.ToInt32(await ReadLineAsync(), 16)) > 0;)
-            {
-                string chunk = await ReadStringAsync(size);
-                await ReadLineAsync();
-                if (body.Length == 0)
-                {
-                    onFirstChunk?.Invoke(chunk);
-                }
-
-                body.Append(chunk);
-            }
-
-            await ReadLineAsync();
-            return (status, headers, body.ToString());
+            return await HttpResponseReader.ReadAsync(_stream, onFirstChunk);
         }
 
         public void Dispose()
         {
             _stream.Dispose();
             _socket.Dispose();
-        }
-
-        private async Task<string> ReadStringAsync(int length)
-        {
-            byte[] bytes = new byte[length];
-            await _stream.ReadExactlyAsync(bytes);
-            return Encoding.UTF8.GetString(bytes);
-        }
-
-        private async Task<string> ReadLineAsync()
-        {
-            var line = new StringBuilder();
-            byte[] one = new byte[1];
-            while (!line.ToString().EndsWith("\r\n", StringComparison.Ordinal))
-            {
-                await _stream.ReadExactlyAsync(one);
-                line.Append((char)one[0]);
-            }
-
-            return line.ToString(0, line.Length - 2);
         }
     }
 }
