@@ -15,8 +15,9 @@ PORT_BASE=${PORT_BASE:-18400}              # loopback ports PORT_BASE+1 .. PORT_
 
 # shellcheck source=build/bench/common.sh
 . "$bench/common.sh"
+# shellcheck source=build/bench/tls-h1-servers.sh
+. "$bench/tls-h1-servers.sh"
 mkdir -p "$WORK/logs"
-chunked=$WORK/chunked/artifacts/publish/linux-x64/bench
 
 if [ "${BUILD:-1}" != 0 ]; then
     build
@@ -32,29 +33,10 @@ if [ "${BUILD:-1}" != 0 ]; then
 fi
 [ -x "$native" ] && [ -x "$chunked" ] && [ -x "$WORK/bench-go" ] || die "nothing built in $WORK: run without BUILD=0"
 
-servers=(chunked sized inline go)
 port() { case $1 in chunked) echo $((PORT_BASE + 1)) ;; sized) echo $((PORT_BASE + 2)) ;; inline) echo $((PORT_BASE + 3)) ;; go) echo $((PORT_BASE + 4)) ;; esac }
-launch() { # server
-    local tls=(--cert "$cert" --key "$key") p
-    p=$(port "$1")
-    case $1 in
-    chunked) exec env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 "$chunked" --host 127.0.0.1 --port "$p" --log-level warning "${tls[@]}" ;;
-    sized) exec env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 "$native" --host 127.0.0.1 --port "$p" --log-level warning "${tls[@]}" ;;
-    inline) exec "$native" --host 127.0.0.1 --port "$p" --log-level warning "${tls[@]}" ;;
-    go) exec "$WORK/bench-go" -host 127.0.0.1 -port "$p" -cert "$cert" -key "$key" ;;
-    esac > "$WORK/logs/$1.log" 2>&1 &
-    pid[$1]=$!
-}
 trap stop_all EXIT
 for server in "${servers[@]}"; do
-    launch "$server"
-done
-for server in "${servers[@]}"; do
-    for ((i = 0; i < 100; i++)); do
-        curl -sk -o /dev/null --fail --max-time 1 "https://127.0.0.1:$(port "$server")/plaintext" && break
-        sleep 0.1 # pacing between probes; the loop ends on the answer or the count
-    done
-    ((i < 100)) || die "$server did not answer; see $WORK/logs/$server.log"
+    launch_server "$server" "$(port "$server")" "$WORK/logs/$server.log"
 done
 
 results=$WORK/results.tsv

@@ -16,37 +16,22 @@ PORT=${PORT:-18450}                        # one loopback port, each server in t
 
 # shellcheck source=build/bench/common.sh
 . "$bench/common.sh"
+# shellcheck source=build/bench/tls-h1-servers.sh
+. "$bench/tls-h1-servers.sh"
 command -v perf > /dev/null || install_packages linux-perf
-chunked=$WORK/chunked/artifacts/publish/linux-x64/bench
 [ -x "$native" ] && [ -x "$chunked" ] && [ -x "$WORK/bench-go" ] || die "run build/bench/tls-h1-cost.sh first: it builds the servers in $WORK"
 (($(nproc) >= 2)) || die "needs two cores: one for the server, one for wrk"
 
-launch() { # server: the same three builds as tls-h1-cost.sh, on core 0
-    local tls=(--cert "$cert" --key "$key")
-    case $1 in
-    chunked) exec env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 taskset -c 0 "$chunked" --host 127.0.0.1 --port "$PORT" --log-level warning "${tls[@]}" ;;
-    sized) exec env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 taskset -c 0 "$native" --host 127.0.0.1 --port "$PORT" --log-level warning "${tls[@]}" ;;
-    inline) exec taskset -c 0 "$native" --host 127.0.0.1 --port "$PORT" --log-level warning "${tls[@]}" ;;
-    go) exec taskset -c 0 "$WORK/bench-go" -host 127.0.0.1 -port "$PORT" -cert "$cert" -key "$key" ;;
-    esac > "$WORK/logs/profile-$1.log" 2>&1 &
-    pid[$1]=$!
-    for ((i = 0; i < 100; i++)); do
-        curl -sk -o /dev/null --fail --max-time 1 "https://127.0.0.1:$PORT/plaintext" && return 0
-        sleep 0.1 # pacing between probes; the loop ends on the answer or the count
-    done
-    die "$1 did not answer; see $WORK/logs/profile-$1.log"
-}
 trap stop_all EXIT
 
 events=task-clock,context-switches,syscalls:sys_enter_sched_yield,syscalls:sys_enter_write,syscalls:sys_enter_sendto,syscalls:sys_enter_sendmsg,syscalls:sys_enter_read,syscalls:sys_enter_recvfrom,syscalls:sys_enter_recvmsg
 results=$WORK/profile.tsv
 printf 'round\tpath\tserver\trequests\tcpu_us\tswitches\tyields\tsends\treceives\n' > "$results"
-servers=(chunked sized inline go)
 for ((round = 1; round <= ROUNDS; round++)); do
     for path in /plaintext /json; do
         for ((k = 0; k < ${#servers[@]}; k++)); do
             server=${servers[$(((k + round) % ${#servers[@]}))]}
-            launch "$server"
+            launch_server "$server" "$PORT" "$WORK/logs/profile-$server.log" taskset -c 0
             # A short warm-up, so start-up's own work is not counted.
             taskset -c 1 wrk -t1 -c"$CONNECTIONS" -d1s "https://127.0.0.1:$PORT$path" > /dev/null
             perf stat -x, -e "$events" -p "${pid[$server]}" -o "$WORK/logs/perf.csv" -- \
