@@ -31,7 +31,7 @@ try
     string scratch = Directory.CreateTempSubdirectory("startup-order-").FullName;
     try
     {
-        string app = Publish(project, scratch);
+        string app = Publish(project, Path.Combine(scratch, "publish"));
         var certificate = TestCertificate.Write(scratch);
 
         // With a certificate first, as a server facing the internet starts: a .pfx, then PEM files
@@ -42,7 +42,16 @@ try
         await Traced.RunAsync(app, trace, []);
 
         var methods = ElfSymbols.Read(app, "__managedcode", "__unbox");
-        var names = methods.Name(trace.InOrder).Distinct(StringComparer.Ordinal).ToList();
+        var names = methods.Name(trace.InOrder).ToList();
+
+        // Then what serving metrics adds, traced on a build with metrics (MetricsSupport=true) started with
+        // --metrics-port and scraped. Its names come after the others: a build without metrics skips them,
+        // and one with metrics finds the exporter's code side by side instead of over a megabyte of the file.
+        string metricsApp = Publish(project, Path.Combine(scratch, "publish-metrics"), "-p:MetricsSupport=true");
+        var metricsTrace = new FirstRuns();
+        await Traced.RunAsync(metricsApp, metricsTrace, ["--cert", certificate.Pfx], scrapeMetrics: true);
+        names.AddRange(ElfSymbols.Read(metricsApp, "__managedcode", "__unbox").Name(metricsTrace.InOrder));
+        names = names.Distinct(StringComparer.Ordinal).ToList();
 
         // Written beside and moved into place, so an interrupted run never leaves half a file.
         string staging = output + ".tmp";
@@ -65,17 +74,22 @@ catch (Exception e) when (e is InvalidOperationException or IOException or HttpR
 // The same code as ./publish.sh makes, with the symbol table kept (it names the methods) and no DWARF
 // debug information: valgrind 3.19, Debian 12's, gives up on the file's DWARF 5 ("unhandled dwarf2
 // abbrev form code 0x25", then "Possibly corrupted debuginfo file").
-static string Publish(string project, string scratch)
+static string Publish(string project, string folder, params string[] properties)
 {
-    string folder = Path.Combine(scratch, "publish");
-    var publish = Process.Start(new ProcessStartInfo("dotnet")
+    var start = new ProcessStartInfo("dotnet")
     {
         ArgumentList =
         {
             "publish", project, "-c", "Release", "-r", "linux-x64", "-o", folder, "--nologo", "-v", "quiet",
             "-p:StripSymbols=false", "-p:NativeDebugSymbols=false",
         },
-    })!;
+    };
+    foreach (string property in properties)
+    {
+        start.ArgumentList.Add(property);
+    }
+
+    var publish = Process.Start(start)!;
     publish.WaitForExit();
     if (publish.ExitCode != 0)
     {
@@ -95,5 +109,6 @@ static IEnumerable<string> Header() =>
     "# The methods the server runs as it starts and serves its first requests, in the order it first runs",
     "# them. Publish places them first in the file, side by side, so a fresh server maps that much code",
     "# instead of most of the file (docs/startup.md). A name an app does not have is skipped: the",
-    "# sample app's own methods (apphostsample_*) only help the sample.",
+    "# sample app's own methods (apphostsample_*) only help the sample. Last come the methods that",
+    "# serving and scraping --metrics-port adds, in a build with metrics (MetricsSupport=true).",
 ];

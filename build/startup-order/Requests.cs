@@ -48,4 +48,18 @@ internal static class Requests
         // Idle long enough for the timers an idle server runs (Kestrel checks its connections every second).
         await Task.Delay(TimeSpan.FromSeconds(3));
     }
+
+    /// <summary>Prometheus's scrapes: a few, on one connection as a scraper keeps it, then idle as between scrapes.</summary>
+    public static async Task ScrapeAsync(int metricsPort)
+    {
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}") };
+        // Three: the first creates every series, the next ones only read them.
+        for (int i = 0; i < 3; i++)
+        {
+            using var page = await client.GetAsync("/metrics");
+            page.EnsureSuccessStatusCode();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+    }
 }

@@ -12,9 +12,11 @@ internal static partial class Traced
     private const int SigTerm = 15;
 
     /// <param name="certificateArguments">--cert and --key with their files, or none for plain HTTP.</param>
-    public static async Task RunAsync(string app, FirstRuns trace, string[] certificateArguments)
+    /// <param name="scrapeMetrics">Start the app with --metrics-port and scrape it after the requests.</param>
+    public static async Task RunAsync(string app, FirstRuns trace, string[] certificateArguments, bool scrapeMetrics = false)
     {
         int port = LoopbackProbe.FreePort();
+        int metricsPort = LoopbackProbe.FreePort();
         var start = new ProcessStartInfo("valgrind")
         {
             // Without chasing, each block ends at a call, so a method shows up even when it is tiny.
@@ -32,6 +34,12 @@ internal static partial class Traced
             start.ArgumentList.Add(argument);
         }
 
+        if (scrapeMetrics)
+        {
+            start.ArgumentList.Add("--metrics-port");
+            start.ArgumentList.Add(metricsPort.ToString(CultureInfo.InvariantCulture));
+        }
+
         using var valgrind = StartOrExplain(start);
         try
         {
@@ -41,6 +49,10 @@ internal static partial class Traced
             bool tls = certificateArguments.Length > 0;
             await Requests.WaitUntilServingAsync(port, tls, valgrind, TimeSpan.FromMinutes(2)); // about 25 s under valgrind
             await Requests.SendAsync(port, tls);
+            if (scrapeMetrics)
+            {
+                await Requests.ScrapeAsync(metricsPort);
+            }
 
             // Graceful stop, as systemd asks for one: its code is laid out after the requests'.
             _ = kill(valgrind.Id, SigTerm);

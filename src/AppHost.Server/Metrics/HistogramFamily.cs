@@ -10,6 +10,9 @@ internal sealed class HistogramFamily : MetricFamily
     private readonly string[] _boundTexts;
     private readonly SeriesTable<Series> _series;
 
+    // The sample lines' names, made once rather than at every line of every scrape.
+    private readonly string _bucketName, _sumName, _countName;
+
     /// <param name="name">The metric's name, without _bucket.</param>
     /// <param name="help">The instrument's description.</param>
     /// <param name="bounds">The buckets' upper bounds, ascending; +Inf is added.</param>
@@ -18,6 +21,7 @@ internal sealed class HistogramFamily : MetricFamily
         _bounds = bounds;
         _boundTexts = [.. bounds.Select(PrometheusText.Number)];
         _series = new(SeriesLimit, labels => new Series(labels, bounds.Length + 1));
+        (_bucketName, _sumName, _countName) = (name + "_bucket", name + "_sum", name + "_count");
     }
 
     public override void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
@@ -47,13 +51,13 @@ internal sealed class HistogramFamily : MetricFamily
             for (int i = 0; i < _bounds.Length; i++)
             {
                 cumulative += Volatile.Read(ref series.Buckets[i]);
-                text.Sample(Name + "_bucket", series.Labels, cumulative, ("le", _boundTexts[i]));
+                text.Sample(_bucketName, series.Labels, cumulative, ("le", _boundTexts[i]));
             }
 
             cumulative += Volatile.Read(ref series.Buckets[_bounds.Length]);
-            text.Sample(Name + "_bucket", series.Labels, cumulative, ("le", "+Inf"));
-            text.Sample(Name + "_sum", series.Labels, Volatile.Read(ref series.Sum));
-            text.Sample(Name + "_count", series.Labels, cumulative);
+            text.Sample(_bucketName, series.Labels, cumulative, ("le", "+Inf"));
+            text.Sample(_sumName, series.Labels, Volatile.Read(ref series.Sum));
+            text.Sample(_countName, series.Labels, cumulative);
         }
     }
 

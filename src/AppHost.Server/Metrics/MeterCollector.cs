@@ -24,6 +24,7 @@ internal sealed class MeterCollector : IDisposable
     private readonly MeterListener _listener = new();
     private readonly Lock _adding = new();
     private readonly Func<Meter, bool> _include;
+    // In name order.
     private volatile MetricFamily[] _families = [];
 
     /// <param name="include">Whether a meter's instruments are exported.</param>
@@ -46,7 +47,7 @@ internal sealed class MeterCollector : IDisposable
     public void Write(PrometheusText text)
     {
         _listener.RecordObservableInstruments();
-        foreach (var family in _families.OrderBy(f => f.Name, StringComparer.Ordinal))
+        foreach (var family in _families)
         {
             family.Write(text);
         }
@@ -75,7 +76,8 @@ internal sealed class MeterCollector : IDisposable
 
             if (!_families.Contains(family))
             {
-                _families = [.. _families, family];
+                // In name order, kept as they are added so that a scrape need not sort them.
+                _families = [.. _families.Append(family).OrderBy(f => f.Name, StringComparer.Ordinal)];
             }
 
             listener.EnableMeasurementEvents(instrument, family);

@@ -26,7 +26,7 @@ internal sealed class MetricsPage : IDisposable
         _appHost = new AppHostMetrics(tls, app.Lifetime.ApplicationStopping);
     }
 
-    /// <summary>The page in the Prometheus text format, or in OpenMetrics.</summary>
+    /// <summary>The page in the Prometheus text format, or in OpenMetrics; the caller disposes it once sent.</summary>
     public PrometheusText Render(bool openMetrics)
     {
         var text = new PrometheusText(openMetrics);

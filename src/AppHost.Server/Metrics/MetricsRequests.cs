@@ -40,8 +40,8 @@ internal sealed class MetricsRequests(MetricsPage pages, bool loopbackOnly) : IH
             return;
         }
 
-        var page = pages.Render(ScrapeFormat.WantsOpenMetrics(context.Request.Headers.Accept));
-        byte[] body = page.ToUtf8();
+        using var page = pages.Render(ScrapeFormat.WantsOpenMetrics(context.Request.Headers.Accept));
+        var body = page.Utf8;
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = page.ContentType;
         // The page differs by what the scraper accepts.

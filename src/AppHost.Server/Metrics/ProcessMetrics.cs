@@ -25,12 +25,15 @@ internal sealed class ProcessMetrics
             text.Sample("process_start_time_seconds", "", start);
         }
 
-        if (Read("/proc/self/statm") is { } statm && statm.Split(' ') is [var size, var resident, ..])
+        Span<byte> buffer = stackalloc byte[ProcFile.BufferSize];
+        // "size resident shared text lib data dt", in pages.
+        var statm = ProcFile.Read("/proc/self/statm", buffer);
+        if (ProcFile.TryNumber(ref statm, out long size) && ProcFile.TryNumber(ref statm, out long resident))
         {
             text.Family("process_virtual_memory_bytes", "gauge", "Virtual memory size, in bytes.");
-            text.Sample("process_virtual_memory_bytes", "", Pages(size));
+            text.Sample("process_virtual_memory_bytes", "", (double)size * Environment.SystemPageSize);
             text.Family("process_resident_memory_bytes", "gauge", "Resident memory size, in bytes.");
-            text.Sample("process_resident_memory_bytes", "", Pages(resident));
+            text.Sample("process_resident_memory_bytes", "", (double)resident * Environment.SystemPageSize);
         }
 
         if (Directory.Exists("/proc/self/fd"))
@@ -40,20 +43,26 @@ internal sealed class ProcessMetrics
             text.Sample("process_open_fds", "", Directory.EnumerateFileSystemEntries("/proc/self/fd").Count() - 1);
         }
 
-        if (MaxFiles() is { } max)
+        if (MaxFiles(buffer) is { } max)
         {
             text.Family("process_max_fds", "gauge", "Maximum number of open file descriptors.");
             text.Sample("process_max_fds", "", max);
         }
     }
 
-    private static double Pages(string count) => double.Parse(count, CultureInfo.InvariantCulture) * Environment.SystemPageSize;
-
     // The soft limit, the one that refuses a descriptor: "Max open files  1024  524288  files".
-    private static double? MaxFiles() =>
-        Read("/proc/self/limits")?.Split('\n').FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal)) is { } line
-        && line["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries) is [var soft, ..]
-        && double.TryParse(soft, NumberStyles.None, CultureInfo.InvariantCulture, out double max) ? max : null;
+    private static long? MaxFiles(Span<byte> buffer)
+    {
+        var limits = ProcFile.Read("/proc/self/limits", buffer);
+        int line = limits.IndexOf("\nMax open files"u8);
+        if (line < 0)
+        {
+            return null;
+        }
+
+        var soft = limits[(line + "\nMax open files"u8.Length)..];
+        return ProcFile.TryNumber(ref soft, out long max) ? max : null;
+    }
 
     // Field 22 of /proc/self/stat is the start in ticks after boot; /proc/stat's btime is the boot in Unix seconds.
     // The fields are counted after the command name, which ends at the last ')' and may hold spaces.
