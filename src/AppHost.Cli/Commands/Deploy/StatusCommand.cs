@@ -52,7 +52,11 @@ internal static class StatusCommand
             return entry is null ? sha[..12] : $"{sha[..12]} {(entry.Version.Length > 0 ? entry.Version : facts.VersionOf(sha))} {entry.Action} {entry.Time} by {entry.By}";
         }
 
-        return $"{host}\t{facts.ServiceState}\tcurrent {Release(facts.Current)}\tprevious {Release(facts.Previous)}"
+        return $"{host}\t{facts.ServiceState}\tcurrent {Release(facts.Current)}\tprevious {Release(facts.Previous)}{FileOnly(facts)}"
             + (facts.CertificateExpiry is { } expiry ? $"\tcertificate until {expiry}" : "");
     }
+
+    // A rollback to a release kept without its units brings back the file alone: worth knowing before one.
+    private static string FileOnly(HostFacts facts) =>
+        facts.Previous is { } previous && !facts.RecordedUnits.ContainsKey(previous) ? " (no units kept: a rollback restores its file only)" : "";
 }
