@@ -17,13 +17,19 @@ namespace AppHost.Server.Tests.Infrastructure;
 /// <param name="CertificateValiditySeconds">certificateValidityPeriod; null keeps Pebble's 5 years.</param>
 /// <param name="NetworkOf">A process whose network namespace Pebble runs in (a container's init), so it and the
 /// container's services reach each other on that loopback; null for this machine's.</param>
+/// <param name="ListenAddress">Where the ACME API listens (its HTTPS certificate names it too): this machine's end of
+/// a test's link, for a server in a container; null for 127.0.0.1. The management port stays on loopback.</param>
+/// <param name="NamesResolveTo">The address every name resolves to for Pebble's validator: a container's end of
+/// a test's link, to validate the server in it; null for 127.0.0.1.</param>
 public sealed record PebbleOptions(
     int HttpPort = 0,
     int TlsPort = 0,
     int NonceRejectPercent = 0,
     int AuthorizationReusePercent = 0,
     int? CertificateValiditySeconds = null,
-    int? NetworkOf = null);
+    int? NetworkOf = null,
+    IPAddress? ListenAddress = null,
+    IPAddress? NamesResolveTo = null);
 
 /// <summary>
 /// A real ACME CA for tests: Debian's pebble (2.4.0) with pebble-challtestsrv as its DNS, both on free
@@ -120,14 +126,15 @@ public sealed class PebbleFixture : IAsyncDisposable
     private async Task StartAsync()
     {
         int apiPort = Poll.FreePort(), managementPort = Poll.FreePort(), dnsPort = Poll.FreePort(), dnsManagementPort = Poll.FreePort();
-        CaFile = WriteHttpsCertificate();
+        string listen = (Options.ListenAddress ?? IPAddress.Loopback).ToString();
+        CaFile = WriteHttpsCertificate(listen);
         string config = Path.Combine(_folder.Path, "pebble-config.json");
         string validity = Options.CertificateValiditySeconds is { } seconds
             ? $",\n    \"certificateValidityPeriod\": {seconds.ToString(CultureInfo.InvariantCulture)}" : "";
         File.WriteAllText(config, $$"""
             {
               "pebble": {
-                "listenAddress": "127.0.0.1:{{apiPort}}",
+                "listenAddress": "{{listen}}:{{apiPort}}",
                 "managementListenAddress": "127.0.0.1:{{managementPort}}",
                 "certificate": "{{Path.Combine(_folder.Path, "pebble-cert.pem")}}",
                 "privateKey": "{{Path.Combine(_folder.Path, "pebble-key.pem")}}",
@@ -142,7 +149,8 @@ public sealed class PebbleFixture : IAsyncDisposable
         // DNS only: every A query answers 127.0.0.1; AAAA answers nothing, because Pebble 2.4.0 asks AAAA
         // first and dials the first address, and the test's listeners are on 127.0.0.1, not ::1.
         Start("/usr/bin/pebble-challtestsrv", ["-dns01", $"127.0.0.1:{dnsPort}", "-http01", "", "-https01", "", "-tlsalpn01", "",
-            "-management", $"127.0.0.1:{dnsManagementPort}", "-defaultIPv4", "127.0.0.1", "-defaultIPv6", ""], new Dictionary<string, string>());
+            "-management", $"127.0.0.1:{dnsManagementPort}", "-defaultIPv4", (Options.NamesResolveTo ?? IPAddress.Loopback).ToString(), "-defaultIPv6", ""],
+            new Dictionary<string, string>());
         await Poll.UntilAsync(async () => StillRunning() && await CanConnectAsync(dnsPort), StartTimeout, "pebble-challtestsrv's DNS (TCP) listening");
 
         Start("/usr/bin/pebble", ["-config", config, "-strict", "-dnsserver", $"127.0.0.1:{dnsPort}"], new Dictionary<string, string>
@@ -152,7 +160,7 @@ public sealed class PebbleFixture : IAsyncDisposable
             ["PEBBLE_AUTHZREUSE"] = Options.AuthorizationReusePercent.ToString(CultureInfo.InvariantCulture),
         });
 
-        DirectoryUrl = new Uri($"https://127.0.0.1:{apiPort}/dir");
+        DirectoryUrl = new Uri($"https://{listen}:{apiPort}/dir");
         using var http = CreateHttpClient();
         await Poll.UntilAsync(async () => StillRunning() && await AnswersAsync(http, DirectoryUrl), StartTimeout, "Pebble's /dir answering");
         string rootPem = await http.GetStringAsync(new Uri($"https://127.0.0.1:{managementPort}/roots/0"));
@@ -233,12 +241,12 @@ public sealed class PebbleFixture : IAsyncDisposable
         }
     }
 
-    /// <summary>Pebble's HTTPS certificate, self-signed for 127.0.0.1 and localhost; the file is both its certificate and the client's trust anchor.</summary>
-    private string WriteHttpsCertificate()
+    /// <summary>Pebble's HTTPS certificate, self-signed for 127.0.0.1, localhost and its listen address; the file is both its certificate and the client's trust anchor.</summary>
+    private string WriteHttpsCertificate(string listen)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var now = DateTimeOffset.UtcNow;
-        using var certificate = SelfSigned.Create(key, ["127.0.0.1", "localhost"], now.AddMinutes(-5), now.AddDays(1));
+        using var certificate = SelfSigned.Create(key, ["127.0.0.1", "localhost", .. listen == "127.0.0.1" ? Array.Empty<string>() : [listen]], now.AddMinutes(-5), now.AddDays(1));
         string certificatePath = Path.Combine(_folder.Path, "pebble-cert.pem");
         File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
         File.WriteAllText(Path.Combine(_folder.Path, "pebble-key.pem"), key.ExportPkcs8PrivateKeyPem());

@@ -7,7 +7,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace AppHost.Server.Tests.Infrastructure;
 
 /// <summary>
-/// One TLS connection to a port on 127.0.0.1, whatever the server name: the one client the tests
+/// One TLS connection to a port on 127.0.0.1 (or an address of a test's link), whatever the server name: the one client the tests
 /// make handshakes with, to look at what the server negotiates and serves, or to drive bytes by hand.
 /// </summary>
 public sealed class TlsConnection : IAsyncDisposable
@@ -39,13 +39,14 @@ public sealed class TlsConnection : IAsyncDisposable
     /// When given, the server's certificate must verify against this root alone, through the intermediates
     /// the server sends, and hold the name; otherwise any certificate is accepted, so the test can inspect it.
     /// </param>
+    /// <param name="address">Where to connect instead of 127.0.0.1: a container's end of a test's link.</param>
     public static async Task<TlsConnection> ConnectAsync(int port, string serverName = "localhost", List<SslApplicationProtocol>? protocols = null,
-        SslProtocols versions = SslProtocols.None, Func<Stream, Stream>? wrap = null, X509Certificate2? root = null)
+        SslProtocols versions = SslProtocols.None, Func<Stream, Stream>? wrap = null, X509Certificate2? root = null, IPAddress? address = null)
     {
         var tcp = new TcpClient { NoDelay = true };
         try
         {
-            await tcp.ConnectAsync(IPAddress.Loopback, port);
+            await tcp.ConnectAsync(address ?? IPAddress.Loopback, port);
             var tls = new SslStream(wrap is null ? tcp.GetStream() : wrap(tcp.GetStream()));
             try
             {

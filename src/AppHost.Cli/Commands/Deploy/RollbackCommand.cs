@@ -8,7 +8,7 @@ namespace AppHost.Cli.Commands.Deploy;
 
 /// <summary>
 /// <c>apphost rollback --host HOST … --name NAME [--to RELEASE]</c>: every host back on its previous
-/// release (or the one named), rolled out as carefully as a deploy. The units stay as they are.
+/// release (or the one named), rolled out as carefully as a deploy, with the units it was deployed with.
 /// </summary>
 internal static class RollbackCommand
 {
@@ -49,7 +49,8 @@ internal static class RollbackCommand
                 {
                     string target = targets[host].Release;
                     Console.Out.WriteLine(new HostResult(host.Name, "planned", target, host.Facts.VersionOf(target), TimeSpan.Zero).SummaryLine);
-                    RolloutLog.Step(host.Name, $"would go from release {host.Facts.Current![..12]} back to {target[..12]} and restart");
+                    var changes = RollbackChanges.Of(host.Facts, target, host.Scripts.Layout);
+                    RolloutLog.Step(host.Name, $"would go from release {host.Facts.Current![..12]} back to {target[..12]}; {changes.Describe()}; would restart");
                 }
 
                 return ExitCodes.Success;

@@ -45,6 +45,23 @@ public sealed class HostFactsTests
     }
 
     [Fact]
+    public void EachReleasesRecordedUnitsAndSecretsAreRead()
+    {
+        var facts = HostFacts.Parse($"""
+            recorded_unit={A} shop.service 0123
+            recorded_unit={A} shop.socket 4567
+            recorded_unit={B} shop.service 89ab
+            recorded_secret={A} cert
+            recorded_secret={A} secrets/database url
+            """);
+
+        Assert.Equal(new Dictionary<string, string> { ["shop.service"] = "0123", ["shop.socket"] = "4567" }, facts.RecordedUnits[A]);
+        Assert.Equal(new Dictionary<string, string> { ["shop.service"] = "89ab" }, facts.RecordedUnits[B]);
+        Assert.Equal(["cert", "secrets/database url"], facts.RecordedSecrets[A]);
+        Assert.False(facts.RecordedSecrets.ContainsKey(B));
+    }
+
+    [Fact]
     public void ThePreviousReleaseIsTheNewestOtherOneStillKept()
     {
         var facts = HostFacts.Parse($"""

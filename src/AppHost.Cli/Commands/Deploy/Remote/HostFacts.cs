@@ -32,6 +32,12 @@ internal sealed record HostFacts
     /// <summary>The sha256 of each of the app's unit files and secret files present, by path.</summary>
     public IReadOnlyDictionary<string, string> Files { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Per release, the sha256 of each unit file it was last deployed with (<see cref="ReleaseRecords"/>), by unit file name.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> RecordedUnits { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
+    /// <summary>Per release, the paths under /etc/apphost/NAME of the secret files it was last deployed with.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> RecordedSecrets { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary>The history's last lines, oldest first.</summary>
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
 
@@ -63,6 +69,8 @@ internal sealed record HostFacts
         var releases = new List<string>();
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         var history = new List<HistoryEntry>();
+        var recordedUnits = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
+        var recordedSecrets = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var facts = new HostFacts();
         foreach (string line in output.Split('\n'))
         {
@@ -85,6 +93,8 @@ internal sealed record HostFacts
                 case "current": facts = facts with { Current = value.Length == 0 ? null : value }; break;
                 case "release": releases.Add(value); break;
                 case "file" when value.Split(' ', 2) is [var sha, var path]: files[path] = sha; break;
+                case "recorded_unit" when value.Split(' ') is [var release, var unit, var sha]: Of(recordedUnits, release)[unit] = sha; break;
+                case "recorded_secret" when value.Split(' ', 2) is [var release, var path]: Of(recordedSecrets, release).Add(path); break;
                 case "history" when HistoryEntry.TryParse(value) is { } entry: history.Add(entry); break;
                 case "socket_port": facts = facts with { Port = int.TryParse(value, CultureInfo.InvariantCulture, out int port) ? port : null }; break;
                 case "socket_name": facts = facts with { Https = value == "https" }; break;
@@ -95,6 +105,17 @@ internal sealed record HostFacts
             }
         }
 
-        return facts with { OpenSsl = [.. openSsl.Distinct()], Releases = releases, Files = files, History = history };
+        return facts with
+        {
+            OpenSsl = [.. openSsl.Distinct()],
+            Releases = releases,
+            Files = files,
+            History = history,
+            RecordedUnits = recordedUnits.ToDictionary(r => r.Key, r => (IReadOnlyDictionary<string, string>)r.Value, StringComparer.Ordinal),
+            RecordedSecrets = recordedSecrets.ToDictionary(r => r.Key, r => (IReadOnlyList<string>)r.Value, StringComparer.Ordinal),
+        };
     }
+
+    private static T Of<T>(Dictionary<string, T> byRelease, string release)
+        where T : new() => byRelease.TryGetValue(release, out var value) ? value : byRelease[release] = new T();
 }

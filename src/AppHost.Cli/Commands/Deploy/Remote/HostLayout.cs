@@ -36,5 +36,14 @@ internal sealed record HostLayout(string Name)
 
     public string ReleaseFile(string sha256) => $"{Releases}/{sha256}/{Name}";
 
+    /// <summary>The unit files a release was last deployed with, root-only beside its file: what a rollback to it installs.</summary>
+    public string RecordedUnits(string sha256) => $"{Releases}/{sha256}/units";
+
+    /// <summary>Copies of the secret files a release was last deployed with, root-only: per release, under <see cref="Secrets"/>.</summary>
+    public string SecretRecords => $"{Secrets}/releases";
+
+    /// <summary>The secret files of one release's deploy (<see cref="SecretRecords"/>): those a later deploy removed come back from here on rollback.</summary>
+    public string RecordedSecrets(string sha256) => $"{SecretRecords}/{sha256}";
+
     public static string UnitPath(string unitFileName) => $"/etc/systemd/system/{unitFileName}";
 }

@@ -15,6 +15,9 @@ internal sealed class HostScripts(HostLayout layout)
 {
     public HostLayout Layout => layout;
 
+    /// <summary>The scripts that keep each release's units and secrets, and put them back on rollback.</summary>
+    public ReleaseRecords Records { get; } = new(layout);
+
     /// <summary>Reads the facts of <see cref="HostFacts"/>, as "key=value" lines; changes nothing and needs no root but for the secrets' hashes.</summary>
     public string Probe() => $$"""
         app={{Q(layout.App)}}
@@ -34,12 +37,21 @@ internal sealed class HostScripts(HostLayout layout)
           if [ -f "$f" ]; then echo "file=$(sha256sum < "$f" | cut -d' ' -f1) $f"; fi
         done
         $as_root sh -c 'for f in {{layout.Secrets}}/* {{layout.Secrets}}/secrets/*; do if [ -f "$f" ]; then echo "file=$(sha256sum < "$f" | cut -d" " -f1) $f"; fi; done' 2>/dev/null
-        if [ -f /etc/systemd/system/{{layout.Name}}.socket ]; then sed -n 's/^ListenStream=/socket_port=/p; s/^FileDescriptorName=/socket_name=/p' /etc/systemd/system/{{layout.Name}}.socket; fi
-        if [ -f /etc/systemd/system/{{layout.Name}}.service ]; then sed -n 's/^ExecStart=/exec=/p' /etc/systemd/system/{{layout.Name}}.service; fi
+        $as_root sh -c '{{Records.ProbeLines()}}' 2>/dev/null
+        {{ServingLines(layout)}}
         if [ -f "$app/history" ]; then tail -n 50 "$app/history" | sed 's/^/history=/'; fi
         echo "state=$(systemctl is-active {{layout.Name}}.service 2>/dev/null)"
         if command -v openssl >/dev/null; then echo "cert_expiry=$($as_root openssl x509 -enddate -noout -in {{layout.Secrets}}/cert 2>/dev/null | sed 's/^notAfter=//')"; fi
         exit 0
+        """;
+
+    /// <summary>
+    /// Prints how the installed units serve, as "key=value" lines of <see cref="HostFacts"/>: the main socket's
+    /// port and name (https or http), and the service's command line; what a health check needs.
+    /// </summary>
+    public static string ServingLines(HostLayout layout) => $"""
+        if [ -f /etc/systemd/system/{layout.Name}.socket ]; then sed -n 's/^ListenStream=/socket_port=/p; s/^FileDescriptorName=/socket_name=/p' /etc/systemd/system/{layout.Name}.socket; fi
+        if [ -f /etc/systemd/system/{layout.Name}.service ]; then sed -n 's/^ExecStart=/exec=/p' /etc/systemd/system/{layout.Name}.service; fi
         """;
 
     /// <summary>Takes the file on stdin into the releases under a temporary name, checks its sha256 there, then renames it into place.</summary>
@@ -84,50 +96,7 @@ internal sealed class HostScripts(HostLayout layout)
     /// <param name="sockets">The socket units to enable.</param>
     public string Install(IReadOnlyList<KeyValuePair<string, string>> units, IReadOnlyList<KeyValuePair<string, byte[]>> secrets, IReadOnlyList<string> sockets)
     {
-        var script = new StringBuilder($$"""
-            set -eu
-            umask 022
-            before={{Q(layout.Before)}}
-            secrets={{Q(layout.Secrets)}}
-            rm -rf "$before" "$secrets/.before"
-            mkdir -p "$before/units" /etc/apphost
-            (umask 077 && mkdir -p "$secrets/secrets" "$secrets/.before/secrets")
-            chmod 0700 "$secrets"
-            changed_units=
-            changed=no
-            place_unit() {
-              target=/etc/systemd/system/$1
-              if [ -f "$target" ] && cmp -s "$target.apphost-new" "$target"; then rm -f "$target.apphost-new"; return 0; fi
-              if [ -f "$target" ]; then cp -p "$target" "$before/units/$1"; else echo "$1" >> "$before/added-units"; fi
-              chmod 0644 "$target.apphost-new"
-              mv -f "$target.apphost-new" "$target"
-              changed_units="$changed_units $1"; changed=yes
-            }
-            retire_unit() {
-              target=/etc/systemd/system/$1
-              [ -f "$target" ] || return 0
-              systemctl disable --now --quiet "$1" || true
-              cp -p "$target" "$before/units/$1"
-              rm -f "$target"
-              changed_units="$changed_units $1"; changed=yes
-            }
-            place_secret() {
-              target="$secrets/$1"
-              if [ -f "$target" ] && cmp -s "$target.apphost-new" "$target"; then rm -f "$target.apphost-new"; return 0; fi
-              if [ -f "$target" ]; then cp -p "$target" "$secrets/.before/$1"; else echo "$1" >> "$secrets/.before/added"; fi
-              chown root:root "$target.apphost-new"
-              chmod 0600 "$target.apphost-new"
-              mv -f "$target.apphost-new" "$target"
-              changed=yes
-            }
-            retire_secret() {
-              [ -f "$secrets/$1" ] || return 0
-              cp -p "$secrets/$1" "$secrets/.before/$1"
-              rm -f "$secrets/$1"
-              changed=yes
-            }
-
-            """);
+        var script = new StringBuilder(InstallSteps.Prelude(layout));
         foreach (var (unit, text) in units)
         {
             AppendFile(script, $"/etc/systemd/system/{unit}.apphost-new", Encoding.UTF8.GetBytes(text), umask: "022");
@@ -154,19 +123,9 @@ internal sealed class HostScripts(HostLayout layout)
               keep=no; for w in {{wanted}}; do [ "$w" = "$path" ] && keep=yes; done
               [ $keep = yes ] || retire_secret "$path"
             done
-            if [ -n "$changed_units" ]; then systemctl daemon-reload; fi
-            systemctl enable --quiet {{string.Join(' ', sockets)}}
-            for s in {{string.Join(' ', sockets)}}; do
-              case " $changed_units " in *" $s "*) action=restart;; *) action=start;; esac
-              if ! systemctl $action "$s" 2>/dev/null; then
-                # systemctl itself only points at the journal; the socket's own line says why (a port in use, say).
-                echo "$s could not listen: $(journalctl -u "$s" -n 20 -o cat --no-pager | grep -m1 -i 'fail' || echo 'see journalctl -u '"$s")" >&2
-                exit 1
-              fi
-            done
-            echo "changed=$changed"
 
             """);
+        script.Append(InstallSteps.Finish(string.Join(' ', sockets)));
         return script.ToString();
     }
 
@@ -186,11 +145,12 @@ internal sealed class HostScripts(HostLayout layout)
     public string Restart() => $"systemctl restart {layout.Name}.service\n";
 
     /// <summary>
-    /// Undoes <see cref="Install"/>: puts back the units and secrets as they were. With a previous
+    /// Undoes <see cref="Install"/> (or a rollback's reinstall): puts back the units and secrets as they were. With a previous
     /// release, serves it again; without (a first deploy), stops and disables everything, as before it.
-    /// The failed release is removed, so no rollback ever picks it.
+    /// A failed deploy's release is removed, so no rollback ever picks it.
     /// </summary>
-    public string Restore(string? previous, string failed, string by)
+    /// <param name="removeFailed">False for a rollback: the release it went back to had served, and may again once what failed is fixed.</param>
+    public string Restore(string? previous, string failed, string by, bool removeFailed = true)
     {
         string serve = previous is null
             ? $"""
@@ -224,7 +184,7 @@ internal sealed class HostScripts(HostLayout layout)
             rm -rf "$before" "$secrets/.before"
             systemctl daemon-reload
             {{serve}}
-            {{(failed == previous ? "" : $"rm -rf {Q($"{layout.Releases}/{failed}")}")}}
+            {{(failed == previous || !removeFailed ? "" : $"rm -rf {Q($"{layout.Releases}/{failed}")} {Q(layout.RecordedSecrets(failed))}")}}
             """;
     }
 
@@ -241,12 +201,13 @@ internal sealed class HostScripts(HostLayout layout)
     /// <summary>The service's last journal lines, to show with a failure.</summary>
     public string Journal(int lines) => $"journalctl -u {layout.Name}.service -n {lines.ToString(CultureInfo.InvariantCulture)} --no-pager -o cat 2>&1\n";
 
-    /// <summary>Removes all but the current release and the newest <paramref name="keep"/> of the history.</summary>
+    /// <summary>Removes all but the current release and the newest <paramref name="keep"/> of the history, with their recorded units and secrets.</summary>
     public string Prune(int keep) => $$"""
         set -eu
         cd {{Q(layout.Releases)}}
         { basename "$(readlink ../current)"; tac ../history 2>/dev/null | cut -f3; } | awk 'NF && !seen[$0]++' | head -n {{keep.ToString(CultureInfo.InvariantCulture)}} > .keep
         for r in *; do [ -d "$r" ] || continue; grep -qx -- "$r" .keep || rm -rf -- "$r"; done
+        for r in {{Q(layout.SecretRecords)}}/*; do [ -d "$r" ] || continue; grep -qx -- "${r##*/}" .keep || rm -rf -- "$r"; done
         rm -f .keep
         """;
 

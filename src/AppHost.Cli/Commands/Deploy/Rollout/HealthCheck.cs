@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Text;
 using AppHost.Cli.Commands.Deploy.Ssh;
 
@@ -19,15 +18,14 @@ internal static class HealthCheck
     /// <exception cref="StepFailedException">/healthz did not answer 200 in time; the message says what the last attempt got.</exception>
     public static async Task RequireAsync(SshSession ssh, HealthTarget target, TimeSpan timeout, CancellationToken cancel)
     {
-        if (await WaitAsync(ssh, target.Port, target.Https, target.HostName, timeout, cancel) is { } problem)
+        if (await WaitAsync(ssh, target, timeout, cancel) is { } problem)
         {
             throw new StepFailedException(problem);
         }
     }
 
-    /// <param name="hostName">The name the request is for (SNI and Host).</param>
     /// <returns>Null once /healthz answered 200; else what the last attempt got.</returns>
-    private static async Task<string?> WaitAsync(SshSession ssh, int port, bool https, string hostName, TimeSpan timeout, CancellationToken cancel)
+    private static async Task<string?> WaitAsync(SshSession ssh, HealthTarget target, TimeSpan timeout, CancellationToken cancel)
     {
         var deadline = DateTime.UtcNow + timeout;
         string problem;
@@ -37,7 +35,7 @@ internal static class HealthCheck
             attempt.CancelAfter(AttemptTimeout);
             try
             {
-                string status = await GetStatusLineAsync(ssh, port, https, hostName, attempt.Token);
+                string status = await GetStatusLineAsync(ssh, target, attempt.Token);
                 if (status.StartsWith("HTTP/1.1 200 ", StringComparison.Ordinal))
                 {
                     return null;
@@ -59,24 +57,10 @@ internal static class HealthCheck
         }
     }
 
-    private static async Task<string> GetStatusLineAsync(SshSession ssh, int port, bool https, string hostName, CancellationToken cancel)
+    private static async Task<string> GetStatusLineAsync(SshSession ssh, HealthTarget target, CancellationToken cancel)
     {
-        await using Stream tunnel = new ProcessStream(ssh.StartTunnel(port));
-        Stream stream = tunnel;
-        if (https)
-        {
-            var tls = new SslStream(tunnel);
-            // The check asks whether this host's server answers, not who it is: the connection runs inside
-            // ssh's, which verified the host's key, and the certificate may be self-signed or not issued yet.
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = hostName,
-                RemoteCertificateValidationCallback = (_, _, _, _) => true,
-            }, cancel);
-            stream = tls;
-        }
-
-        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /healthz HTTP/1.1\r\nHost: {hostName}\r\nConnection: close\r\nUser-Agent: apphost-deploy\r\n\r\n"), cancel);
+        await using var stream = await ServerTunnel.OpenAsync(ssh, target, cancel);
+        await stream.WriteAsync(Encoding.ASCII.GetBytes($"GET /healthz HTTP/1.1\r\nHost: {target.HostName}\r\nConnection: close\r\nUser-Agent: apphost-deploy\r\n\r\n"), cancel);
         await stream.FlushAsync(cancel);
         var line = new StringBuilder();
         var one = new byte[1];

@@ -46,7 +46,9 @@ internal static class HostDeploy
 
             installed = true;
             RolloutLog.Doing(host.Name, "installing the units and secrets");
-            var install = await host.RunAsync(host.Scripts.Install(plan.Units, plan.SecretFiles, plan.Sockets), "installing the units", cancel);
+            // A host deployed before releases kept their units: what is installed now is the current release's, kept for a rollback to it.
+            string recordCurrent = facts.Current is { } current && !facts.RecordedUnits.ContainsKey(current) ? host.Scripts.Records.Record(current) : "";
+            var install = await host.RunAsync(recordCurrent + host.Scripts.Install(plan.Units, plan.SecretFiles, plan.Sockets), "installing the units", cancel);
             bool changed = install.Output.Contains("changed=yes", StringComparison.Ordinal);
             bool switching = facts.Current != release.Sha256;
             if (!changed && !switching && !plan.ForceRestart)
@@ -67,7 +69,8 @@ internal static class HostDeploy
             RolloutLog.Doing(host.Name, "waiting for /healthz to answer 200");
             await WaitHealthyAsync(host, plan, cancel);
             RolloutLog.Step(host.Name, "/healthz answers 200", step);
-            await host.RunAsync(host.Scripts.Prune(plan.KeepReleases), "removing old releases", cancel);
+            // Kept only now that it serves healthy: a rollback to this release installs a set that worked.
+            await host.RunAsync(host.Scripts.Records.Record(release.Sha256) + host.Scripts.Prune(plan.KeepReleases), "keeping its units, removing old releases", cancel);
             return new HostResult(host.Name, "deployed", release.Sha256, version, total.Elapsed);
         }
         catch (StepFailedException e)
@@ -117,7 +120,8 @@ internal static class HostDeploy
     /// <summary>A size as the output shows it: 12.0 MB, or 0.3 MB for a small file rather than 0.0.</summary>
     public static string Megabytes(long bytes) => $"{Math.Max(bytes / 1e6, 0.1):F1} MB";
 
-    private static async Task<IReadOnlyList<string>> JournalAsync(HostConnection host, CancellationToken cancel)
+    /// <summary>The service's last journal lines, for the error of a host that failed (a rollback's too).</summary>
+    public static async Task<IReadOnlyList<string>> JournalAsync(HostConnection host, CancellationToken cancel)
     {
         var run = await host.Ssh.RunScriptAsync(host.Scripts.Journal(JournalLines), cancel);
         return [.. run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)];
