@@ -12,7 +12,8 @@ namespace AppHost.Server.Tests.Infrastructure;
 /// </summary>
 public static class DebianRoot
 {
-    // debootstrap fetches and unpacks up to about 120 packages: two minutes here, ten at most on a slow mirror.
+    // debootstrap fetches and unpacks up to about 120 packages: two minutes here (three for arm64, whose
+    // package scripts run under qemu-user), ten at most on a slow mirror.
     private static readonly TimeSpan DebootstrapTimeout = TimeSpan.FromMinutes(10);
 
     // One making per root in this process: tests of classes run in parallel share roots (the systemd
@@ -23,16 +24,21 @@ public static class DebianRoot
     /// <summary>Where the root of this release with these packages is kept.</summary>
     /// <param name="release">The Debian release, such as bookworm.</param>
     /// <param name="packages">What debootstrap includes beyond minbase, comma-separated.</param>
-    public static string PathOf(string release, string packages) => Path.Combine(
+    /// <param name="architecture">Debian's name of another processor than this machine's (arm64), or null for this machine's.</param>
+    public static string PathOf(string release, string packages, string? architecture = null) => Path.Combine(
         Environment.GetEnvironmentVariable("APPHOST_TEST_CACHE") ?? "/var/cache/apphost-tests",
-        $"{release}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(packages)))[..12]}");
+        $"{release}-{(architecture is null ? "" : architecture + "-")}{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(packages)))[..12]}");
 
     /// <summary>Makes the root unless it is kept already.</summary>
+    /// <param name="architecture">
+    /// Another processor's (arm64): debootstrap runs its package scripts under qemu-user, so the kernel
+    /// must run that processor's programs first (<see cref="QemuUser.EnsureRegisteredAsync"/>).
+    /// </param>
     /// <returns>Its path.</returns>
-    public static Task<string> EnsureAsync(string release, string packages) =>
-        Makings.GetOrAdd(PathOf(release, packages), root => new(() => MakeAsync(root, release, packages))).Value;
+    public static Task<string> EnsureAsync(string release, string packages, string? architecture = null) =>
+        Makings.GetOrAdd(PathOf(release, packages, architecture), root => new(() => MakeAsync(root, release, packages, architecture))).Value;
 
-    private static async Task<string> MakeAsync(string root, string release, string packages)
+    private static async Task<string> MakeAsync(string root, string release, string packages, string? architecture)
     {
         if (Directory.Exists(root))
         {
@@ -43,7 +49,8 @@ public static class DebianRoot
         string making = $"{root}.making-{Environment.ProcessId}";
         try
         {
-            (await CommandRun.RunAsync(["debootstrap", "--variant=minbase", $"--include={packages}", release, making, "http://deb.debian.org/debian"],
+            (await CommandRun.RunAsync(["debootstrap", .. architecture is null ? Array.Empty<string>() : [$"--arch={architecture}"], "--variant=minbase", $"--include={packages}",
+                    release, making, "http://deb.debian.org/debian"],
                 timeout: DebootstrapTimeout)).AssertSucceeded();
             Directory.Move(making, root);
         }

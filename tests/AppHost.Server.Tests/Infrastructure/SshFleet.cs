@@ -14,7 +14,26 @@ public sealed class SshFleet : IAsyncLifetime
     // sshd was restarted with its new key just before; a loaded CI machine may take a while to start it.
     private static readonly TimeSpan SshdTimeout = TimeSpan.FromSeconds(30);
 
+    private readonly Func<string, Task<SshHost>[]> _boot;
     private SshClientFiles? _client;
+
+    /// <summary>Two Debian 12 hosts and a Debian 11 one.</summary>
+    public SshFleet()
+        : this(publicKey =>
+        [
+            SshHost.BootAsync(SystemdContainer.Release, SystemdContainer.Packages, publicKey),
+            SshHost.BootAsync(SystemdContainer.Release, SystemdContainer.Packages, publicKey),
+            SshHost.BootAsync(OldGlibcRoot.Release, OldGlibcRoot.Packages, publicKey),
+        ])
+    {
+    }
+
+    /// <summary>A fleet of other hosts (<see cref="MixedFleet"/>).</summary>
+    /// <param name="boot">Starts booting each host whose root and <see cref="SshHost.SudoUser"/> accept this client public key.</param>
+    internal SshFleet(Func<string, Task<SshHost>[]> boot)
+    {
+        _boot = boot;
+    }
 
     /// <summary>Every host: the Debian 12 ones first.</summary>
     public IReadOnlyList<SshHost> Hosts { get; private set; } = [];
@@ -56,12 +75,7 @@ public sealed class SshFleet : IAsyncLifetime
         var clock = Stopwatch.StartNew();
         _client = await SshClientFiles.CreateAsync();
         // In parallel: a boot mostly waits for systemd's units, so three take little longer than one.
-        Task<SshHost>[] boots =
-        [
-            SshHost.BootAsync(SystemdContainer.Release, SystemdContainer.Packages, _client.PublicKey),
-            SshHost.BootAsync(SystemdContainer.Release, SystemdContainer.Packages, _client.PublicKey),
-            SshHost.BootAsync(OldGlibcRoot.Release, OldGlibcRoot.Packages, _client.PublicKey),
-        ];
+        Task<SshHost>[] boots = _boot(_client.PublicKey);
         try
         {
             await Task.WhenAll(boots);

@@ -33,18 +33,25 @@ public sealed class SshHost : IAsyncDisposable
     private readonly SystemdContainer _container;
     private readonly VethLink _link;
 
-    private SshHost(string release, SystemdContainer container, VethLink link)
+    private SshHost(string release, string? architecture, Func<string, SystemdContainer> container, VethLink link)
     {
         Release = release;
-        _container = container;
+        Architecture = architecture;
         _link = link;
+        _container = container(Alias);
     }
 
     /// <summary>The Debian release it runs, such as bookworm.</summary>
     public string Release { get; }
 
-    /// <summary>Its name in the ssh config file, and its host name: the release and its link's number, such as bookworm-1.</summary>
-    public string Alias => $"{Release}-{_link.Number}";
+    /// <summary>Debian's name of its processor when it is not this machine's (arm64, run under qemu-user), else null.</summary>
+    public string? Architecture { get; }
+
+    /// <summary>
+    /// Its name in the ssh config file, and its host name: the release, another processor's name, and
+    /// its link's number, such as bookworm-1 or bookworm-arm64-2.
+    /// </summary>
+    public string Alias => Architecture is null ? $"{Release}-{_link.Number}" : $"{Release}-{Architecture}-{_link.Number}";
 
     /// <summary>Its address, 198.18.N.2, on the link to this machine.</summary>
     public IPAddress Address => _link.ContainerAddress;
@@ -58,10 +65,15 @@ public sealed class SshHost : IAsyncDisposable
     /// <summary>Boots a host of this release whose root and <see cref="SudoUser"/> accept the client key.</summary>
     /// <param name="packages">What its root holds beyond minbase; it must include systemd, openssh-server and sudo.</param>
     /// <param name="clientPublicKey">An authorized_keys line.</param>
-    internal static async Task<SshHost> BootAsync(string release, string packages, string clientPublicKey)
+    internal static Task<SshHost> BootAsync(string release, string packages, string clientPublicKey) =>
+        BootAsync(release, packages, clientPublicKey, architecture: null, nspawnArguments: []);
+
+    /// <summary>Boots a host of another processor's root, with more options for systemd-nspawn (<see cref="EmulatedSystemd"/>).</summary>
+    /// <param name="architecture">Debian's name of the processor (arm64), or null for this machine's.</param>
+    internal static async Task<SshHost> BootAsync(string release, string packages, string clientPublicKey, string? architecture, IReadOnlyList<string> nspawnArguments)
     {
         var link = VethLink.Claim();
-        var host = new SshHost(release, new SystemdContainer(release, packages, machine: $"{release}-{link.Number}"), link);
+        var host = new SshHost(release, architecture, alias => new SystemdContainer(release, packages, machine: alias, architecture, nspawnArguments), link);
         try
         {
             await host._container.InitializeAsync();

@@ -30,6 +30,8 @@ public sealed class SystemdContainer : IAsyncLifetime
     private readonly string _release;
     private readonly string _packages;
     private readonly string? _machine;
+    private readonly string? _architecture;
+    private readonly IReadOnlyList<string> _nspawnArguments;
     private Process? _nspawn;
 
     /// <summary>The systemd tests' container: Debian 12 with <see cref="Packages"/>.</summary>
@@ -42,11 +44,15 @@ public sealed class SystemdContainer : IAsyncLifetime
     /// <param name="release">The Debian release, such as bullseye.</param>
     /// <param name="packages">What its root holds beyond minbase (<see cref="DebianRoot"/>).</param>
     /// <param name="machine">The container's name (nspawn's --machine), also its host name; null for the root folder's.</param>
-    internal SystemdContainer(string release, string packages, string? machine)
+    /// <param name="architecture">Debian's name of another processor (arm64), whose root boots under qemu-user; null for this machine's.</param>
+    /// <param name="nspawnArguments">More options for systemd-nspawn (<see cref="EmulatedSystemd.NspawnArguments"/>).</param>
+    internal SystemdContainer(string release, string packages, string? machine, string? architecture = null, IReadOnlyList<string>? nspawnArguments = null)
     {
         _release = release;
         _packages = packages;
         _machine = machine;
+        _architecture = architecture;
+        _nspawnArguments = nspawnArguments ?? [];
     }
 
     /// <summary>
@@ -88,11 +94,12 @@ public sealed class SystemdContainer : IAsyncLifetime
             return; // the tests skip themselves with the reason
         }
 
-        string root = await DebianRoot.EnsureAsync(_release, _packages);
+        string root = await DebianRoot.EnsureAsync(_release, _packages, _architecture);
         _nspawn = Process.Start(new ProcessStartInfo("systemd-nspawn",
         [
             "--directory", root, "--volatile=overlay", "--private-network", "--register=no", "--keep-unit",
             .. _machine is null ? Array.Empty<string>() : ["--machine", _machine],
+            .. _nspawnArguments,
             "--quiet", "--boot",
         ])
         {

@@ -10,7 +10,7 @@ using AppHost.Cli.Commands.Service;
 namespace AppHost.Cli.Commands.Deploy;
 
 /// <summary>
-/// <c>apphost deploy [PROJECT|DIR] --host HOST … [--binary FILE] [service options] [-- app options]</c>: the file to
+/// <c>apphost deploy [PROJECT|DIR] --host HOST … [--binary FILE …] [service options] [-- app options]</c>: the file to
 /// every host over ssh, one batch at a time, each restarted through systemd's sockets (no request
 /// lost) and health-checked before the next; a host that fails goes back to its previous release.
 /// </summary>
@@ -28,7 +28,12 @@ internal static class DeployCommand
             Description = "Without --binary: the app's .csproj or solution folder, published for each host's processor. Default: the current folder.",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var binary = new Option<string?>("--binary") { Description = "The native file to deploy (apphost publish prints its path). Default: publish the project.", HelpName = "file" };
+        var binary = new Option<string[]>("--binary")
+        {
+            Description = "The native file to deploy (apphost publish prints its path); repeated, one per processor of a mixed fleet. Default: publish the project for each host's processor.",
+            HelpName = "file",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var restart = new Option<bool>("--restart") { Description = "Restart every host even when its release, units and secrets are unchanged." };
         var healthSeconds = new Option<int>("--health-timeout")
         {
@@ -47,11 +52,11 @@ internal static class DeployCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult parsed, DeployOptions options, ServiceOptions served, string? project, string? binary, bool restart, int healthSeconds,
+    private static async Task<int> RunAsync(ParseResult parsed, DeployOptions options, ServiceOptions served, string? project, string[]? binaries, bool restart, int healthSeconds,
         CancellationToken cancel)
     {
-        var given = binary is null ? null : ReleaseFile.Read(binary);
-        string name = parsed.GetValue(options.Name) ?? (binary is null ? (await ProjectLocator.FindAsync(project, cancel)).AssemblyName : Path.GetFileName(binary));
+        var given = binaries is { Length: > 0 } ? ReleaseSet.Read(binaries) : null;
+        string name = parsed.GetValue(options.Name) ?? (given is null ? (await ProjectLocator.FindAsync(project, cancel)).AssemblyName : Path.GetFileName(binaries![0]));
         var targets = ServiceOptions.CheckedValues(() => options.ReadHosts(parsed));
         var ssh = ServiceOptions.CheckedValues(() => options.ReadSsh(parsed));
         var plan = Plan(parsed, served, name, restart, healthSeconds);
@@ -61,9 +66,8 @@ internal static class DeployCommand
         fleet.Check(host => Preflight.Problems(host.Facts, release: null));
         fleet.ThrowIfRefused();
         // Without --binary, one publish per processor the hosts have, once they are known to be usable.
-        var releases = given is not null ? fleet.Hosts.Select(h => h.Facts.Machine).Distinct().ToDictionary(m => m, _ => given)
-            : await PublishForAsync(project, [.. fleet.Hosts.Select(h => h.Facts.Machine).Distinct()], cancel);
-        fleet.Check(host => Preflight.Problems(host.Facts, releases[host.Facts.Machine]));
+        var releases = given ?? await PublishForAsync(project, [.. fleet.Hosts.Select(h => h.Facts.Machine).Distinct()], cancel);
+        fleet.Check(host => Preflight.Problems(host.Facts, releases.For(host.Facts.Machine)));
         if (!dryRun)
         {
             await fleet.LockAsync(cancel);
@@ -75,7 +79,7 @@ internal static class DeployCommand
         {
             foreach (var host in fleet.Hosts)
             {
-                var release = releases[host.Facts.Machine];
+                var release = releases.For(host.Facts.Machine);
                 Console.Out.WriteLine(new HostResult(host.Name, "planned", release.Sha256, "", TimeSpan.Zero).SummaryLine);
                 RolloutLog.Step(host.Name, DryRun.Describe(host, plan, release));
             }
@@ -87,25 +91,25 @@ internal static class DeployCommand
         using (RolloutLog.Live(fleet.Hosts.Select(h => h.Name)))
         {
             results = await RollingOrder.RunAsync(fleet.Hosts, parsed.GetValue(options.Parallel),
-                host => HostDeploy.RunAsync(host, plan, releases[host.Facts.Machine], cancel));
+                host => HostDeploy.RunAsync(host, plan, releases.For(host.Facts.Machine), cancel));
         }
 
         return RolloutReport.Print(results, "deploy");
     }
 
-    private static async Task<Dictionary<string, ReleaseFile>> PublishForAsync(string? project, IReadOnlyList<string> machines, CancellationToken cancel)
+    private static async Task<ReleaseSet> PublishForAsync(string? project, IReadOnlyList<string> machines, CancellationToken cancel)
     {
         using var log = CliLog.Create();
-        var releases = new Dictionary<string, ReleaseFile>(StringComparer.Ordinal);
+        var releases = new List<ReleaseFile>();
         foreach (string machine in machines)
         {
-            // A host of another processor is refused by the preflight with the release of this machine's.
-            var target = RuntimeTarget.Parse(machine == "aarch64" ? "linux-arm64" : "linux-x64");
+            // Every host's processor is one apphost publishes for: the preflight before this refused any other.
+            var target = RuntimeTarget.Parse(Preflight.RidFor(machine)!);
             var report = await AppPublisher.PublishAsync(project, target, chosenHere: false, output: null, "Release", smoke: true, log, cancel);
-            releases[machine] = ReleaseFile.Read(report.Path);
+            releases.Add(ReleaseFile.Read(report.Path));
         }
 
-        return releases;
+        return ReleaseSet.Of(releases);
     }
 
     // The project argument, unless what it took was the first word after -- (no project was given).

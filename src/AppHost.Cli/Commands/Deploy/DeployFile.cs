@@ -21,6 +21,8 @@ internal static class DeployFile
     {
         Text,
         Path,
+        // One path, or a list of them: --binary, once per processor of a mixed fleet.
+        Paths,
         Number,
         Switch,
         List,
@@ -32,7 +34,7 @@ internal static class DeployFile
     private static readonly (string Key, string Option, Kind Kind)[] Settings =
     [
         ("name", "--name", Kind.Text), ("hosts", "--host", Kind.List), ("sshConfig", "--ssh-config", Kind.Path), ("parallel", "--parallel", Kind.Number),
-        ("binary", "--binary", Kind.Path), ("port", "--port", Kind.Number), ("httpPort", "--http-port", Kind.Number),
+        ("binary", "--binary", Kind.Paths), ("port", "--port", Kind.Number), ("httpPort", "--http-port", Kind.Number),
         ("cert", "--cert", Kind.Path), ("key", "--key", Kind.Path), ("acmeDomains", "--acme-domain", Kind.List), ("acmeEmail", "--acme-email", Kind.Text),
         ("acmeDirectory", "--acme-directory", Kind.Text), ("acmeCaFile", "--acme-ca-file", Kind.Path), ("forwardedBy", "--forwarded-by", Kind.List), ("proxyProtocol", "--proxy-protocol", Kind.Switch),
         ("metricsPort", "--metrics-port", Kind.Number), ("metricsHost", "--metrics-host", Kind.Text),
@@ -137,6 +139,10 @@ internal static class DeployFile
                 return [option, value.GetString()!];
             case Kind.Path when value.ValueKind == JsonValueKind.String:
                 return [option, Path.GetFullPath(Path.Combine(folder, value.GetString()!))];
+            case Kind.Paths when value.ValueKind == JsonValueKind.String:
+                return Tokens(file, folder, key, option, Kind.Path, value);
+            case Kind.Paths when value.ValueKind == JsonValueKind.Array:
+                return Strings(file, key, value).SelectMany(item => new[] { option, Path.GetFullPath(Path.Combine(folder, item)) });
             case Kind.Number when value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out int number):
                 return [option, number.ToString(CultureInfo.InvariantCulture)];
             case Kind.Switch when value.ValueKind is JsonValueKind.True or JsonValueKind.False:
@@ -161,6 +167,7 @@ internal static class DeployFile
     {
         Kind.Text => "a string",
         Kind.Path => "a path (a string, relative to the file)",
+        Kind.Paths => "a path or a list of paths (relative to the file), for example [\"x64/shop\", \"arm64/shop\"]",
         Kind.Number => "a whole number",
         Kind.Switch => "true or false",
         Kind.List => "a list of strings, for example [\"web1\", \"web2\"]",

@@ -21,14 +21,19 @@ internal static class Preflight
             yield return "systemd is not running there (no /run/systemd/system); apphost deploy installs systemd units, so the host needs systemd as its init";
         }
 
+        if (RidFor(facts.Machine) is null)
+        {
+            yield return $"its processor is {facts.Machine}; apphost makes files for x86_64 (linux-x64) and aarch64 (linux-arm64) only";
+        }
+
         if (release is null)
         {
             yield break;
         }
 
-        if (facts.Machine != release.Machine)
+        if (facts.Machine != release.Machine && RidFor(facts.Machine) is { } rid)
         {
-            yield return $"its processor is {facts.Machine}, the file is for {release.Machine}; publish for {(facts.Machine == "aarch64" ? "linux-arm64" : "linux-x64")} or leave --binary out so deploy publishes for each host's processor";
+            yield return $"its processor is {facts.Machine}, the file is for {release.Machine}; publish for {rid} and give that file too (--binary once per processor), or leave --binary out so deploy publishes for each host's processor";
         }
 
         if (release.Glibc is { } needed && (facts.Glibc is null || facts.Glibc < needed))
@@ -48,4 +53,12 @@ internal static class Preflight
             yield return $"{facts.FreeBytes / 1_000_000} MB free under /opt, and the release needs {(release.Size * 2 + SpareBytes) / 1_000_000} MB; free some space";
         }
     }
+
+    /// <summary>The RID apphost publishes for a processor as uname -m names it, or null for one it does not publish for.</summary>
+    public static string? RidFor(string machine) => machine switch
+    {
+        "x86_64" => "linux-x64",
+        "aarch64" => "linux-arm64",
+        _ => null,
+    };
 }
