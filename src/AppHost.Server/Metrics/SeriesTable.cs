@@ -87,6 +87,19 @@ internal sealed class SeriesTable<T>(int limit, Func<string, T> create) where T 
             return false;
         }
 
+        // An instrument passes its tags in the same order every time, usually as the same strings and
+        // cached boxes: checked in place first, the search below is for the rest.
+        int inPlace = 0;
+        while (inPlace < tags.Length && ReferenceEquals(known[inPlace].Key, tags[inPlace].Key) && Equals(known[inPlace].Value, tags[inPlace].Value))
+        {
+            inPlace++;
+        }
+
+        if (inPlace == tags.Length)
+        {
+            return true;
+        }
+
         foreach (var tag in tags)
         {
             if (!Contains(known, tag))
