@@ -21,19 +21,14 @@ internal sealed class MeterCollector : IDisposable
     // conventions make them up-down counters): as counters, Prometheus's rate() would read every fall as a reset.
     private static readonly string[] GaugesDeclaredAsCounters = ["dotnet.thread_pool.thread.count", "dotnet.thread_pool.queue.length"];
 
-    // Not exported. Kestrel's kestrel.queued_requests counts HTTP/2 streams waiting for a thread: two
-    // measurements of five tags for every stream, about 3% of the server's CPU on HTTP/2 hello-world with the
-    // listener's share (perf, docs/metrics.md), for a gauge a scrape every few seconds almost always reads as 0.
-    private static readonly string[] NotExported = ["kestrel.queued_requests"];
-
     private readonly MeterListener _listener = new();
     private readonly Lock _adding = new();
-    private readonly Func<Meter, bool> _include;
+    private readonly Func<Instrument, bool> _include;
     // In name order.
     private volatile MetricFamily[] _families = [];
 
-    /// <param name="include">Whether a meter's instruments are exported.</param>
-    public MeterCollector(Func<Meter, bool> include)
+    /// <param name="include">Whether an instrument is exported.</param>
+    public MeterCollector(Func<Instrument, bool> include)
     {
         _include = include;
         _listener.InstrumentPublished = Published;
@@ -62,7 +57,7 @@ internal sealed class MeterCollector : IDisposable
 
     private void Published(Instrument instrument, MeterListener listener)
     {
-        if (!_include(instrument.Meter) || NotExported.Contains(instrument.Name))
+        if (!_include(instrument))
         {
             return;
         }

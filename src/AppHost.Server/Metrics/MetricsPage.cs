@@ -5,6 +5,11 @@ namespace AppHost.Metrics;
 /// <summary>What GET /metrics answers: the instruments of ASP.NET Core, Kestrel and the runtime, then the process's and AppHost's own metrics.</summary>
 internal sealed class MetricsPage : IDisposable
 {
+    // Kestrel's kestrel.queued_requests counts HTTP/2 streams waiting for a thread: two measurements of
+    // five tags for every stream, about 3% of the server's CPU on HTTP/2 hello-world with the listener's
+    // share (perf, docs/metrics.md), for a gauge a scrape every few seconds almost always reads as 0.
+    private static readonly string[] NotExported = ["kestrel.queued_requests"];
+
     private readonly MeterCollector _meters;
     private readonly ProcessMetrics _process = new();
     private readonly AppHostMetrics _appHost;
@@ -16,9 +21,9 @@ internal sealed class MetricsPage : IDisposable
     {
         // ASP.NET Core and Kestrel create their meters through the app's IMeterFactory, which is the meters' scope.
         object? scope = app.Services.GetService(typeof(System.Diagnostics.Metrics.IMeterFactory));
-        _meters = new MeterCollector(meter => meter.Name switch
+        _meters = new MeterCollector(instrument => !NotExported.Contains(instrument.Name) && instrument.Meter.Name switch
         {
-            "Microsoft.AspNetCore.Hosting" or "Microsoft.AspNetCore.Server.Kestrel" => scope is null || meter.Scope == scope,
+            "Microsoft.AspNetCore.Hosting" or "Microsoft.AspNetCore.Server.Kestrel" => scope is null || instrument.Meter.Scope == scope,
             // The runtime's meter is one per process.
             "System.Runtime" => true,
             _ => false,

@@ -82,6 +82,8 @@ internal sealed class ProcessMetrics
             : null;
     }
 
+    // Whole, as text, for StartTime's one read at start: /proc/stat runs to tens of KB on a machine of
+    // many cores (a line per core and a long intr line), past ProcFile's buffer for the scrape's small files.
     private static string? Read(string path)
     {
         try

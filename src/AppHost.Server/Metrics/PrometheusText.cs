@@ -146,13 +146,7 @@ internal sealed class PrometheusText(bool openMetrics = false) : IDisposable
             text.Append(name).Append("=\"");
             foreach (char c in value)
             {
-                _ = c switch
-                {
-                    '\\' => text.Append(@"\\"),
-                    '"' => text.Append("\\\""),
-                    '\n' => text.Append(@"\n"),
-                    _ => text.Append(c),
-                };
+                _ = LabelEscapes.Contains(c) ? text.Append(Escaped(c)) : text.Append(c);
             }
 
             text.Append('"');
@@ -185,12 +179,15 @@ internal sealed class PrometheusText(bool openMetrics = false) : IDisposable
         while ((special = text.IndexOfAny(escapes)) >= 0)
         {
             Append(text[..special]);
-            Append(text[special] switch { '\\' => @"\\", '"' => "\\\"", _ => @"\n" });
+            Append(Escaped(text[special]));
             text = text[(special + 1)..];
         }
 
         Append(text);
     }
+
+    // What the format writes for a backslash, a double quote or a line break.
+    private static string Escaped(char c) => c switch { '\\' => @"\\", '"' => "\\\"", _ => @"\n" };
 
     private void Append(ReadOnlySpan<char> text)
     {
