@@ -45,8 +45,10 @@ public static class ServerCommand
             if (parsed.GetValue(check))
             {
                 // The one start-up failure the build decides rather than the machine: worth finding before a deploy switches over.
-                return standard.Read(parsed).MetricsPort is not null && !Metrics.MetricsFeature.IsSupported
-                    ? Fail(ExitCodes.Failure, MetricsEndpoint.NotInThisBuild)
+                var options = standard.Read(parsed);
+                string? metricsBy = options.MetricsPort is not null ? OptionNames.MetricsPort : options.OtlpEndpoint is not null ? OptionNames.OtlpEndpoint : null;
+                return metricsBy is not null && !Metrics.MetricsFeature.IsSupported
+                    ? Fail(ExitCodes.Failure, MetricsEndpoint.NotInThisBuild(metricsBy))
                     : ExitCodes.Success;
             }
 

@@ -50,6 +50,14 @@ public sealed record ServerOptions
     /// <remarks>Defaults to 127.0.0.1.</remarks>
     public IPAddress MetricsHost { get; init; } = IPAddress.Loopback;
 
+    /// <summary>The OTLP/HTTP receiver the metrics are pushed to (<see cref="MetricsEndpoint"/>), such as http://127.0.0.1:4318/v1/metrics.</summary>
+    /// <remarks>Defaults to null: no push.</remarks>
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>How often the metrics are pushed to <see cref="OtlpEndpoint"/>.</summary>
+    /// <remarks>Defaults to 60 seconds, OpenTelemetry's own default (OTEL_METRIC_EXPORT_INTERVAL).</remarks>
+    public TimeSpan OtlpInterval { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The least important log events written.</summary>
     /// <remarks>Defaults to <see cref="LogEventLevel.Information"/>.</remarks>
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;

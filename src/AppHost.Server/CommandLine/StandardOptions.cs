@@ -28,6 +28,8 @@ internal sealed class StandardOptions
     private readonly Option<bool> _proxyProtocol;
     private readonly Option<int?> _metricsPort;
     private readonly Option<System.Net.IPAddress?> _metricsHost;
+    private readonly Option<Uri?> _otlpEndpoint;
+    private readonly Option<int> _otlpInterval;
 
     /// <param name="app">Names the environment variables.</param>
     /// <param name="defaults">The app's defaults; ServerDefaults documents the package's own.</param>
@@ -66,6 +68,10 @@ internal sealed class StandardOptions
         // Loopback by default: the figures tell an attacker about load and versions, so opening them is a decision.
         _metricsHost = EnvironmentOption.Create(app, OptionNames.MetricsHost,
             "Address of the metrics listener; a non-loopback one lets other machines scrape it. Default: 127.0.0.1.", System.Net.IPAddress.Loopback, ValueSyntax.Address);
+        _otlpEndpoint = EnvironmentOption.Create(app, OptionNames.OtlpEndpoint,
+            "Also push the metrics to this OTLP/HTTP receiver (an OpenTelemetry Collector); a URL ending at the port gets /v1/metrics. Default: no push.", null, ValueSyntax.OtlpUrl);
+        _otlpInterval = EnvironmentOption.Create(app, OptionNames.OtlpInterval, "Seconds between OTLP pushes.",
+            (int)new ServerOptions().OtlpInterval.TotalSeconds, ValueSyntax.Interval);
         _readyFile = EnvironmentOption.Create(app, OptionNames.ReadyFile,
             "File written once the server listens: its addresses, pid and version, as JSON (for tools and tests); removed when it stops.", null, ValueSyntax.FilePath);
     }
@@ -76,7 +82,7 @@ internal sealed class StandardOptions
     public void AddTo(RootCommand command)
     {
         foreach (Option option in (Option[])[_port, _host, _httpPort, _hostNames, _cert, _key, _passwordFile,
-            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections, _forwardedBy, _proxyProtocol, _metricsPort, _metricsHost, _readyFile])
+            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections, _forwardedBy, _proxyProtocol, _metricsPort, _metricsHost, _otlpEndpoint, _otlpInterval, _readyFile])
         {
             command.Options.Add(option);
         }
@@ -142,6 +148,8 @@ internal sealed class StandardOptions
         ProxyProtocol = parsed.GetValue(_proxyProtocol),
         MetricsPort = parsed.GetValue(_metricsPort),
         MetricsHost = parsed.GetValue(_metricsHost) ?? System.Net.IPAddress.Loopback,
+        OtlpEndpoint = parsed.GetValue(_otlpEndpoint),
+        OtlpInterval = TimeSpan.FromSeconds(parsed.GetValue(_otlpInterval)),
         Parsed = parsed,
     };
 }

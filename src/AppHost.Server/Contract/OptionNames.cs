@@ -27,5 +27,7 @@ internal static class OptionNames
     public const string ProxyProtocol = "--proxy-protocol";
     public const string MetricsPort = "--metrics-port";
     public const string MetricsHost = "--metrics-host";
+    public const string OtlpEndpoint = "--otlp-endpoint";
+    public const string OtlpInterval = "--otlp-interval";
     public const string Check = "--check";
 }

@@ -93,6 +93,27 @@ internal static class ValueSyntax
             return url is not null;
         });
 
+    // An OTLP/HTTP receiver: plain http too, since a collector usually listens on the machine or beside
+    // it (port 4318). Its base URL (nothing after the port) gets OTLP's metrics path, /v1/metrics, as
+    // OTEL_EXPORTER_OTLP_ENDPOINT does. No user name or password in it: ps and the logs would show them.
+    public static readonly ValueSyntax<Uri?> OtlpUrl = new(
+        "url",
+        "an http:// or https:// URL of an OTLP receiver, such as http://127.0.0.1:4318/v1/metrics, with no user name or password in it",
+        (string text, out Uri? url) =>
+        {
+            url = Uri.TryCreate(text, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps)
+                && parsed.UserInfo.Length == 0 && parsed.Query.Length == 0 && parsed.Fragment.Length == 0
+                ? parsed.AbsolutePath == "/" ? new Uri(parsed, "v1/metrics") : parsed
+                : null;
+            return url is not null;
+        });
+
+    // Once a second is as often as a receiver needs (Prometheus's scrapes are 15 s to 1 min); an hour is the longest gap a graph can bear.
+    public static readonly ValueSyntax<int> Interval = new(
+        "seconds",
+        "a whole number of seconds from 1 to 3600",
+        (string text, out int seconds) => int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out seconds) && seconds is >= 1 and <= 3600);
+
     // An address the CA can mail: one @ between two non-empty parts, nothing a mailto: URI would need
     // escaped. 254 characters is the longest address SMTP carries (RFC 5321's path limit less its brackets).
     public static readonly ValueSyntax<string?> Email = new(

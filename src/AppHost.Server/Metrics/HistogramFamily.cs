@@ -1,3 +1,5 @@
+using AppHost.Metrics.Otlp;
+
 namespace AppHost.Metrics;
 
 /// <summary>
@@ -58,6 +60,24 @@ internal sealed class HistogramFamily : MetricFamily
             text.Sample(_bucketName, series.Labels, cumulative, ("le", "+Inf"));
             text.Sample(_sumName, series.Labels, Volatile.Read(ref series.Sum));
             text.Sample(_countName, series.Labels, cumulative);
+        }
+    }
+
+    protected override void WritePoints(OtlpMetricsWriter otlp)
+    {
+        // Once per push, which is seconds apart: an instrument's advice may give any number of bounds, too many for the stack.
+        var buckets = new ulong[_bounds.Length + 1];
+        foreach (var (tags, series) in _series.Tagged)
+        {
+            // OTLP's buckets are each its own count, not cumulative; the count is their sum, so the two agree as above.
+            ulong count = 0;
+            for (int i = 0; i < buckets.Length; i++)
+            {
+                buckets[i] = (ulong)Volatile.Read(ref series.Buckets[i]);
+                count += buckets[i];
+            }
+
+            otlp.HistogramPoint(tags, count, Volatile.Read(ref series.Sum), buckets, _bounds);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using AppHost.Metrics.Otlp;
 
 namespace AppHost.Metrics;
 
@@ -53,6 +54,36 @@ internal sealed class MeterCollector : IDisposable
         }
     }
 
+    /// <summary>Reads the observable instruments, then writes every metric, grouped by meter, for an OTLP push. One caller at a time.</summary>
+    public void Write(OtlpMetricsWriter otlp)
+    {
+        _listener.RecordObservableInstruments();
+        var families = _families;
+        // A few meters and tens of families: loops, not LINQ's GroupBy and the generic code it would add to the file.
+        var meters = new List<string>();
+        foreach (var family in families)
+        {
+            if (!meters.Contains(family.Instrument.Meter))
+            {
+                meters.Add(family.Instrument.Meter);
+            }
+        }
+
+        foreach (string meter in meters)
+        {
+            otlp.BeginScope(meter, Array.Find(families, f => f.Instrument.Meter == meter)!.Instrument.MeterVersion);
+            foreach (var family in families)
+            {
+                if (family.Instrument.Meter == meter)
+                {
+                    family.Write(otlp);
+                }
+            }
+
+            otlp.EndScope();
+        }
+    }
+
     public void Dispose() => _listener.Dispose();
 
     private void Published(Instrument instrument, MeterListener listener)
@@ -86,18 +117,25 @@ internal sealed class MeterCollector : IDisposable
 
     private static MetricFamily? Create(Instrument instrument, Type? kind, string name, bool counter)
     {
+        var otlpKind = kind == typeof(Histogram<>) ? OtlpKind.Histogram
+            : counter ? OtlpKind.Counter
+            : kind == typeof(UpDownCounter<>) || kind == typeof(ObservableUpDownCounter<>) || kind == typeof(ObservableCounter<>) ? OtlpKind.UpDownCounter
+            : OtlpKind.Gauge;
+        var identity = new InstrumentIdentity(instrument.Meter.Name, instrument.Meter.Version, instrument.Name, instrument.Unit, otlpKind);
         if (kind == typeof(Histogram<>))
         {
-            return new HistogramFamily(name, instrument.Description, Bounds(instrument));
+            return new HistogramFamily(name, instrument.Description, Bounds(instrument)) { Instrument = identity };
         }
 
         if (kind == typeof(Counter<>) || kind == typeof(UpDownCounter<>))
         {
-            return new ValueFamily(name, counter ? "counter" : "gauge", instrument.Description, sums: true);
+            return new ValueFamily(name, counter ? "counter" : "gauge", instrument.Description, sums: true) { Instrument = identity };
         }
 
         // Observable counters report their running total, the others their current value.
-        return instrument.IsObservable || kind == typeof(Gauge<>) ? new ValueFamily(name, counter ? "counter" : "gauge", instrument.Description, sums: false) : null;
+        return instrument.IsObservable || kind == typeof(Gauge<>)
+            ? new ValueFamily(name, counter ? "counter" : "gauge", instrument.Description, sums: false) { Instrument = identity }
+            : null;
     }
 
     // The instrument's advice, as ASP.NET Core and Kestrel give for their durations, else a default for its unit.

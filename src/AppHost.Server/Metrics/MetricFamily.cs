@@ -1,3 +1,5 @@
+using AppHost.Metrics.Otlp;
+
 namespace AppHost.Metrics;
 
 /// <summary>One Prometheus metric: its name, type and help, and the series its instrument's measurements go to.</summary>
@@ -10,6 +12,9 @@ internal abstract class MetricFamily(string name, string type, string? help)
     protected const int SeriesLimit = 1000;
 
     public string Name { get; } = name;
+
+    /// <summary>The instrument the family was made for: its meter, name, unit and kind, as OTLP pushes them.</summary>
+    public required InstrumentIdentity Instrument { get; init; }
 
     /// <summary>counter, gauge or histogram.</summary>
     public string Type { get; } = type;
@@ -24,6 +29,16 @@ internal abstract class MetricFamily(string name, string type, string? help)
     }
 
     protected abstract void WriteSeries(PrometheusText text);
+
+    /// <summary>Writes the metric with the instrument's own name, unit and tags, as OTLP has them.</summary>
+    public void Write(OtlpMetricsWriter otlp)
+    {
+        otlp.BeginMetric(Instrument.Name, help, Instrument.Unit, Instrument.Kind);
+        WritePoints(otlp);
+        otlp.EndMetric();
+    }
+
+    protected abstract void WritePoints(OtlpMetricsWriter otlp);
 
     /// <summary>Adds to a double that other threads add to at the same time.</summary>
     protected static void Add(ref double total, double value)
@@ -40,4 +55,24 @@ internal abstract class MetricFamily(string name, string type, string? help)
             seen = found;
         }
     }
+}
+
+/// <summary>An instrument as OpenTelemetry names it, before the Prometheus names: what an OTLP push sends.</summary>
+/// <remarks>A class, not a record: a record's equality and printing would be code in every file that no one calls.</remarks>
+/// <param name="meter">Its meter, the push's instrumentation scope, such as Microsoft.AspNetCore.Hosting.</param>
+/// <param name="meterVersion">The meter's version, if it has one.</param>
+/// <param name="name">Such as http.server.request.duration.</param>
+/// <param name="unit">UCUM, such as s or {request}.</param>
+/// <param name="kind">How its points are read.</param>
+internal sealed class InstrumentIdentity(string meter, string? meterVersion, string name, string? unit, OtlpKind kind)
+{
+    public string Meter { get; } = meter;
+
+    public string? MeterVersion { get; } = meterVersion;
+
+    public string Name { get; } = name;
+
+    public string? Unit { get; } = unit;
+
+    public OtlpKind Kind { get; } = kind;
 }

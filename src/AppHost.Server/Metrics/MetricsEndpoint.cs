@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using AppHost.Contract;
 using AppHost.Metrics;
+using AppHost.Metrics.Otlp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -16,55 +17,92 @@ namespace AppHost;
 /// <c>--metrics-host</c> (127.0.0.1 unless it says otherwise), or systemd's socket named "metrics".
 /// It is a second Kestrel server with its own small limits that serves nothing but the metrics, so
 /// the app's endpoints are never reachable through it and /metrics is never on the public port.
+/// With <c>--otlp-endpoint</c> the same metrics are also, or instead, pushed to an OTLP receiver.
 /// </summary>
 public sealed class MetricsEndpoint : IAsyncDisposable
 {
     /// <summary>The key of the app's property that holds the listener's address, for the ready file.</summary>
     internal const string AddressProperty = "AppHost.MetricsAddress";
 
-    /// <summary>Why a build without metrics cannot serve them, and the fix.</summary>
-    internal const string NotInThisBuild =
-        $"{OptionNames.MetricsPort}: this build of the app has no metrics; set <MetricsSupport>true</MetricsSupport> in its .csproj and publish it again";
-
     // A stopping scraper's request is a few bytes; this is ample to finish it.
     private static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
 
-    private readonly KestrelServer _server;
+    private readonly KestrelServer? _server;
+    private readonly OtlpPush? _push;
     private readonly MetricsPage _page;
 
-    private MetricsEndpoint(KestrelServer server, MetricsPage page)
+    private MetricsEndpoint(KestrelServer? server, OtlpPush? push, MetricsPage page)
     {
-        _server = server;
-        _page = page;
+        (_server, _push, _page) = (server, push, page);
     }
 
     /// <summary>
     /// Starts collecting the app's metrics (ASP.NET Core's, Kestrel's, the runtime's, the process's
-    /// and AppHost's) and listening for scrapes, if <c>--metrics-port</c> or systemd asks for it.
-    /// Call it after <c>builder.Build()</c> and before the app starts, so its first request is counted.
+    /// and AppHost's), listening for scrapes if <c>--metrics-port</c> or systemd asks for it, and
+    /// pushing them by OTLP if <c>--otlp-endpoint</c> does. Call it after <c>builder.Build()</c> and
+    /// before the app starts, so its first request is counted.
     /// </summary>
     /// <param name="app">The built app: its meters are exported, and its ready file names the listener.</param>
-    /// <param name="options">--metrics-port and --metrics-host.</param>
+    /// <param name="options">--metrics-port, --metrics-host, --otlp-endpoint and --otlp-interval.</param>
     /// <param name="serviceManager">systemd's sockets: one named "metrics" is the listener.</param>
     /// <param name="tls">The certificates in service, whose expiry is exported; null for plain HTTP.</param>
-    /// <param name="log">Where the listener's address is reported.</param>
+    /// <param name="log">Where the listener's address is reported, and a push that fails.</param>
     /// <returns>The running endpoint, to dispose once the app has stopped; null when metrics were not asked for.</returns>
     /// <exception cref="StartupException">The port is in use, or the address is not on this machine.</exception>
-    public static async Task<MetricsEndpoint?> StartAsync(WebApplication app, ServerOptions options, ServiceManager serviceManager, ServerTls? tls, Serilog.ILogger log)
+    public static Task<MetricsEndpoint?> StartAsync(WebApplication app, ServerOptions options, ServiceManager serviceManager, ServerTls? tls, Serilog.ILogger log)
     {
         var socket = serviceManager.Sockets.FirstOrDefault(s => s.Name == SocketNames.Metrics);
-        if (socket is null && options.MetricsPort is not int port)
+        bool listen = socket is not null || options.MetricsPort is not null;
+        if (!listen && options.OtlpEndpoint is null)
         {
-            return null;
+            return Task.FromResult<MetricsEndpoint?>(null);
         }
 
         // The app's build decides whether it can have metrics at all (MetricsSupport in its csproj).
         // Without them the trimmer removes everything below, so the file pays nothing for this feature.
         if (!MetricsFeature.IsSupported)
         {
-            throw new StartupException(NotInThisBuild);
+            throw new StartupException(NotInThisBuild(listen ? OptionNames.MetricsPort : OptionNames.OtlpEndpoint));
         }
 
+        // One collector for both: a second would record every measurement twice.
+        var page = new MetricsPage(app, tls);
+        return listen ? ListenAsync(app, options, socket, page, log) : Task.FromResult<MetricsEndpoint?>(new MetricsEndpoint(null, Push(options, page, log), page));
+    }
+
+    /// <summary>Stops listening, pushes the last totals, and stops collecting.</summary>
+    /// <returns>A task that completes once the listener is closed and the last push is done.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            using (var wait = new CancellationTokenSource(StopWait))
+            {
+                await _server.StopAsync(wait.Token);
+            }
+
+            _server.Dispose();
+        }
+
+        if (_push is not null)
+        {
+            await _push.DisposeAsync();
+        }
+
+        _page.Dispose();
+    }
+
+    /// <summary>Why a build without metrics cannot serve them, and the fix.</summary>
+    /// <param name="option">The option that asked for them.</param>
+    internal static string NotInThisBuild(string option) =>
+        $"{option}: this build of the app has no metrics; set <MetricsSupport>true</MetricsSupport> in its .csproj and publish it again";
+
+    private static OtlpPush? Push(ServerOptions options, MetricsPage page, Serilog.ILogger log) =>
+        options.OtlpEndpoint is { } endpoint ? OtlpPush.Start(page, endpoint, options.OtlpInterval, options.AppName, log) : null;
+
+    // The one async part (a method of its own rather than StartAsync's, whose second state machine would be more code in every file).
+    private static async Task<MetricsEndpoint?> ListenAsync(WebApplication app, ServerOptions options, Systemd.InheritedSocket? socket, MetricsPage page, Serilog.ILogger log)
+    {
         var kestrel = new KestrelServerOptions { AddServerHeader = false, ApplicationServices = app.Services };
         // A scraper keeps one connection per target; a second Prometheus and a person with curl need a
         // few more. A hundred is no scraper, and is refused rather than served.
@@ -90,7 +128,6 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         var logging = (ILoggerFactory)app.Services.GetService(typeof(ILoggerFactory))!;
         // Built by hand, not from the app's services: this server's connections are not the app's, and do not count in its Kestrel metrics.
         var server = new KestrelServer(Options.Create(kestrel), new SocketTransportFactory(Options.Create(new SocketTransportOptions()), logging), logging);
-        var page = new MetricsPage(app, tls);
         try
         {
             await server.StartAsync(new MetricsRequests(page, MetricsRequests.IsLoopback(options.MetricsHost)), CancellationToken.None);
@@ -114,20 +151,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         }
 
         log.Information("Metrics on {Address}{Path}", address, MetricsRequests.Path);
-        return new MetricsEndpoint(server, page);
-    }
-
-    /// <summary>Stops listening and collecting.</summary>
-    /// <returns>A task that completes once the listener is closed.</returns>
-    public async ValueTask DisposeAsync()
-    {
-        using (var wait = new CancellationTokenSource(StopWait))
-        {
-            await _server.StopAsync(wait.Token);
-        }
-
-        _server.Dispose();
-        _page.Dispose();
+        return new MetricsEndpoint(server, Push(options, page, log), page);
     }
 
     private static StartupException? Explain(Exception e, ServerOptions options)

@@ -1,8 +1,12 @@
+using AppHost.Metrics.Otlp;
 using Microsoft.AspNetCore.Builder;
 
 namespace AppHost.Metrics;
 
-/// <summary>What GET /metrics answers: the instruments of ASP.NET Core, Kestrel and the runtime, then the process's and AppHost's own metrics.</summary>
+/// <summary>
+/// What GET /metrics answers and an OTLP push sends: the instruments of ASP.NET Core, Kestrel and the
+/// runtime, then the process's and AppHost's own metrics.
+/// </summary>
 internal sealed class MetricsPage : IDisposable
 {
     // Kestrel's kestrel.queued_requests counts HTTP/2 streams waiting for a thread: two measurements of
@@ -14,6 +18,9 @@ internal sealed class MetricsPage : IDisposable
     private readonly ProcessMetrics _process = new();
     private readonly AppHostMetrics _appHost;
     private readonly Lock _scraping = new();
+
+    // When collection began: the start of every cumulative total an OTLP push sends.
+    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
 
     /// <param name="app">The app whose meters are read; another server in the same process (a test's) is left out.</param>
     /// <param name="tls">The certificates in service, or null for plain HTTP.</param>
@@ -44,6 +51,23 @@ internal sealed class MetricsPage : IDisposable
         _process.Write(text);
         _appHost.Write(text);
         return text;
+    }
+
+    /// <summary>
+    /// The same metrics as one OTLP request, with OpenTelemetry's names; the caller disposes it once sent.
+    /// The process's CPU and memory are the runtime meter's (dotnet.process.*), so /proc is not read for it.
+    /// </summary>
+    /// <param name="resource">What the metrics describe: service.name and the like.</param>
+    public OtlpMetricsWriter RenderOtlp(IReadOnlyList<KeyValuePair<string, object?>> resource)
+    {
+        var otlp = new OtlpMetricsWriter(_started, DateTimeOffset.UtcNow, resource);
+        lock (_scraping)
+        {
+            _meters.Write(otlp);
+        }
+
+        _appHost.Write(otlp);
+        return otlp;
     }
 
     public void Dispose() => _meters.Dispose();

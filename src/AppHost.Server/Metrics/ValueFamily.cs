@@ -1,3 +1,5 @@
+using AppHost.Metrics.Otlp;
+
 namespace AppHost.Metrics;
 
 /// <summary>
@@ -33,6 +35,14 @@ internal sealed class ValueFamily(string name, string type, string? help, bool s
         foreach (var series in _series.All)
         {
             text.Sample(Name, series.Labels, Volatile.Read(ref series.Value));
+        }
+    }
+
+    protected override void WritePoints(OtlpMetricsWriter otlp)
+    {
+        foreach (var (tags, series) in _series.Tagged)
+        {
+            otlp.NumberPoint(tags, Volatile.Read(ref series.Value));
         }
     }
 

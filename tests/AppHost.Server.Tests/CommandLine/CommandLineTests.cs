@@ -103,7 +103,7 @@ public sealed class CommandLineTests
         Assert.Equal(0, run.ExitCode);
         string help = string.Join('\n', run.StandardOutput);
         foreach (string option in new[] { "port", "host", "http-port", "host-name", "cert", "key", "cert-password-file", "log-level", "log-format", "shutdown-timeout", "max-connections",
-            "acme-domain", "acme-email", "acme-directory", "acme-ca-file", "state-dir" })
+            "acme-domain", "acme-email", "acme-directory", "acme-ca-file", "state-dir", "metrics-port", "metrics-host", "otlp-endpoint", "otlp-interval" })
         {
             Assert.Contains($"--{option}", help);
             Assert.Contains($"APPHOSTSAMPLE_{option.Replace('-', '_').ToUpperInvariant()}", help);
