@@ -12,6 +12,7 @@
 #:include startup-order/Traced.cs
 #:include startup-order/Requests.cs
 #:include startup-order/ElfSymbols.cs
+#:include startup-order/OtlpSink.cs
 
 using System.Diagnostics;
 using System.Runtime.InteropServices;
@@ -45,7 +46,7 @@ try
         var names = methods.Name(trace.InOrder).ToList();
 
         // Then what serving metrics adds, traced on a build with metrics (MetricsSupport=true) started with
-        // --metrics-port and scraped. Its names come after the others: a build without metrics skips them,
+        // --metrics-port and scraped, and with --otlp-endpoint and pushing. Its names come after the others: a build without metrics skips them,
         // and one with metrics finds the exporter's code side by side instead of over a megabyte of the file.
         string metricsApp = Publish(project, Path.Combine(scratch, "publish-metrics"), "-p:MetricsSupport=true");
         var metricsTrace = new FirstRuns();
@@ -110,5 +111,5 @@ static IEnumerable<string> Header() =>
     "# them. Publish places them first in the file, side by side, so a fresh server maps that much code",
     "# instead of most of the file (docs/startup.md). A name an app does not have is skipped: the",
     "# sample app's own methods (apphostsample_*) only help the sample. Last come the methods that",
-    "# serving and scraping --metrics-port adds, in a build with metrics (MetricsSupport=true).",
+    "# serving and scraping --metrics-port and pushing to --otlp-endpoint add, in a build with metrics (MetricsSupport=true).",
 ];

@@ -12,7 +12,7 @@ internal static partial class Traced
     private const int SigTerm = 15;
 
     /// <param name="certificateArguments">--cert and --key with their files, or none for plain HTTP.</param>
-    /// <param name="scrapeMetrics">Start the app with --metrics-port and scrape it after the requests.</param>
+    /// <param name="scrapeMetrics">Start the app with --metrics-port and --otlp-endpoint, scrape it after the requests, and take its pushes.</param>
     public static async Task RunAsync(string app, FirstRuns trace, string[] certificateArguments, bool scrapeMetrics = false)
     {
         int port = LoopbackProbe.FreePort();
@@ -34,10 +34,16 @@ internal static partial class Traced
             start.ArgumentList.Add(argument);
         }
 
-        if (scrapeMetrics)
+        using var otlp = scrapeMetrics ? new OtlpSink(LoopbackProbe.FreePort()) : null;
+        if (otlp is not null)
         {
             start.ArgumentList.Add("--metrics-port");
             start.ArgumentList.Add(metricsPort.ToString(CultureInfo.InvariantCulture));
+            // Pushed every second, so that a few pushes fall within the trace.
+            foreach (string argument in new[] { "--otlp-endpoint", otlp.Endpoint, "--otlp-interval", "1" })
+            {
+                start.ArgumentList.Add(argument);
+            }
         }
 
         using var valgrind = StartOrExplain(start);
@@ -49,9 +55,11 @@ internal static partial class Traced
             bool tls = certificateArguments.Length > 0;
             await Requests.WaitUntilServingAsync(port, tls, valgrind, TimeSpan.FromMinutes(2)); // about 25 s under valgrind
             await Requests.SendAsync(port, tls);
-            if (scrapeMetrics)
+            if (otlp is not null)
             {
                 await Requests.ScrapeAsync(metricsPort);
+                // Three: the first finds every series, the next ones only read them, as scrapes do.
+                await otlp.WaitForAsync(3, TimeSpan.FromMinutes(2));
             }
 
             // Graceful stop, as systemd asks for one: its code is laid out after the requests'.
