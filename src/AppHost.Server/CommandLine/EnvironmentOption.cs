@@ -20,7 +20,7 @@ internal static class EnvironmentOption
             DefaultValueFactory = result => FromEnvironment(result, variable, defaultValue, syntax),
             CustomParser = result => result.Tokens.Count == 0
                 ? FromEnvironment(result, variable, defaultValue, syntax)
-                : Parse(result, $"{name} '{result.Tokens[0].Value}'", result.Tokens[0].Value, syntax),
+                : Parse(result, $"{name} '{syntax.Shown(result.Tokens[0].Value)}'", result.Tokens[0].Value, syntax),
         };
     }
 
@@ -68,11 +68,11 @@ internal static class EnvironmentOption
     private static T FromEnvironment<T>(ArgumentResult result, string variable, T defaultValue, ValueSyntax<T> syntax)
     {
         string? text = Environment.GetEnvironmentVariable(variable);
-        return string.IsNullOrEmpty(text) ? defaultValue : Parse(result, $"{variable}='{text}'", text, syntax);
+        return string.IsNullOrEmpty(text) ? defaultValue : Parse(result, $"{variable}='{syntax.Shown(text)}'", text, syntax);
     }
 
     private static T[] ParseAll<T>(ArgumentResult result, string source, string[] texts, ValueSyntax<T> syntax) =>
-        [.. texts.Select(text => Parse(result, $"{source} '{text}'", text, syntax))];
+        [.. texts.Select(text => Parse(result, $"{source} '{syntax.Shown(text)}'", text, syntax))];
 
     private static T Parse<T>(ArgumentResult result, string source, string text, ValueSyntax<T> syntax)
     {

@@ -13,12 +13,15 @@ internal delegate bool TryParse<T>(string text, [MaybeNullWhen(false)] out T val
 /// <param name="TryParse">Reads the text; false when it is not valid.</param>
 internal sealed record ValueSyntax<T>(string HelpName, string Expected, TryParse<T> TryParse)
 {
+    /// <summary>The value as an error message repeats it: as given, unless that would repeat a secret.</summary>
+    public Func<string, string> Shown { get; init; } = static text => text;
+
     /// <summary>The one-line problem of a value this syntax refuses, the same from the server and the apphost tool.</summary>
     /// <param name="source">Where the value came from, quoted: <c>--port '70000'</c> or <c>SHOP_PORT='70000'</c>.</param>
     public string Problem(string source) => $"{source} is not valid: expected {Expected}";
 
     /// <summary>The problem of <paramref name="text"/> given to <paramref name="option"/>.</summary>
-    public string Problem(string option, string text) => Problem($"{option} '{text}'");
+    public string Problem(string option, string text) => Problem($"{option} '{Shown(text)}'");
 }
 
 /// <summary>
@@ -94,11 +97,12 @@ internal static class ValueSyntax
         });
 
     // An OTLP/HTTP receiver: plain http too, since a collector usually listens on the machine or beside
-    // it (port 4318). Its base URL (nothing after the port) gets OTLP's metrics path, /v1/metrics, as
-    // OTEL_EXPORTER_OTLP_ENDPOINT does. No user name or password in it: ps and the logs would show them.
+    // it (port 4318). A URL that ends at the port gets OTLP's metrics path, /v1/metrics; any other path
+    // is used as given, as OTEL_EXPORTER_OTLP_METRICS_ENDPOINT is. No user name or password in it (ps
+    // and the logs would show them), and no query or fragment, which OTLP has no use for.
     public static readonly ValueSyntax<Uri?> OtlpUrl = new(
         "url",
-        "an http:// or https:// URL of an OTLP receiver, such as http://127.0.0.1:4318/v1/metrics, with no user name or password in it",
+        "an http:// or https:// URL of an OTLP receiver, such as http://127.0.0.1:4318/v1/metrics, with no user name, password, query or fragment",
         (string text, out Uri? url) =>
         {
             url = Uri.TryCreate(text, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps)
@@ -106,7 +110,11 @@ internal static class ValueSyntax
                 ? parsed.AbsolutePath == "/" ? new Uri(parsed, "v1/metrics") : parsed
                 : null;
             return url is not null;
-        });
+        })
+    {
+        // The refused user name and password are not repeated in the error, which a journal keeps.
+        Shown = HideUserInfo,
+    };
 
     // Once a second is as often as a receiver needs (Prometheus's scrapes are 15 s to 1 min); an hour is the longest gap a graph can bear.
     public static readonly ValueSyntax<int> Interval = new(
@@ -162,6 +170,16 @@ internal static class ValueSyntax
             path = text;
             return text.Length > 0;
         });
+
+    // "http://user:password@host/..." as "http://***@host/...": what lies between the scheme and the
+    // last '@' before the path, found in the text itself, since Uri may have escaped it.
+    private static string HideUserInfo(string text)
+    {
+        int authority = text.IndexOf("://", StringComparison.Ordinal) is int scheme and >= 0 ? scheme + 3 : 0;
+        int path = text.IndexOfAny(['/', '?', '#'], authority) is int end and >= 0 ? end : text.Length;
+        int at = text.LastIndexOf('@', path - 1, path - authority);
+        return at < 0 ? text : string.Concat(text.AsSpan(0, authority), "***", text.AsSpan(at));
+    }
 
     /// <summary>
     /// Dot-separated labels of ASCII letters, digits and inner hyphens, after an optional "*.".

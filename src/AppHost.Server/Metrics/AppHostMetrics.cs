@@ -14,7 +14,8 @@ namespace AppHost.Metrics;
 /// </summary>
 /// <param name="tls">The certificates in service, or null for plain HTTP.</param>
 /// <param name="stopping">Cancelled once a stop has begun.</param>
-internal sealed class AppHostMetrics(ServerTls? tls, CancellationToken stopping)
+/// <param name="stopped">Cancelled once the requests in flight have finished.</param>
+internal sealed class AppHostMetrics(ServerTls? tls, CancellationToken stopping, CancellationToken stopped)
 {
     /// <summary>The instrumentation scope of an OTLP push.</summary>
     public const string Scope = "AppHost.Server";
@@ -41,7 +42,7 @@ internal sealed class AppHostMetrics(ServerTls? tls, CancellationToken stopping)
     public void Write(OtlpMetricsWriter otlp)
     {
         otlp.BeginScope(Scope, AppHostVersion);
-        foreach (var reading in Read())
+        foreach (var reading in Read().Where(r => r.Points.Count > 0))
         {
             otlp.BeginMetric(reading.Name, reading.Help, reading.Unit, reading.Kind);
             foreach (var point in reading.Points)
@@ -94,7 +95,9 @@ internal sealed class AppHostMetrics(ServerTls? tls, CancellationToken stopping)
             readings.Add(last);
         }
 
-        readings.Add(new("apphost.draining", null, OtlpKind.Gauge, "1 while a stop finishes the requests in flight, else 0.", new Point([], stopping.IsCancellationRequested ? 1 : 0)));
+        // 0 again once stopped: the last OTLP push is made then, and a receiver keeps that value for minutes.
+        bool draining = stopping.IsCancellationRequested && !stopped.IsCancellationRequested;
+        readings.Add(new("apphost.draining", null, OtlpKind.Gauge, "1 while a stop finishes the requests in flight, else 0.", new Point([], draining ? 1 : 0)));
         return readings;
     }
 

@@ -63,6 +63,8 @@ internal sealed class HistogramFamily : MetricFamily
         }
     }
 
+    protected override bool IsEmpty => _series.IsEmpty;
+
     protected override void WritePoints(OtlpMetricsWriter otlp)
     {
         // Once per push, which is seconds apart: an instrument's advice may give any number of bounds, too many for the stack.

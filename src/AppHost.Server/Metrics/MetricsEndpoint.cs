@@ -48,7 +48,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     /// <param name="tls">The certificates in service, whose expiry is exported; null for plain HTTP.</param>
     /// <param name="log">Where the listener's address is reported, and a push that fails.</param>
     /// <returns>The running endpoint, to dispose once the app has stopped; null when metrics were not asked for.</returns>
-    /// <exception cref="StartupException">The port is in use, or the address is not on this machine.</exception>
+    /// <exception cref="StartupException">The port is in use, the address is not on this machine, or an OTLP option set in code is not valid.</exception>
     public static Task<MetricsEndpoint?> StartAsync(WebApplication app, ServerOptions options, ServiceManager serviceManager, ServerTls? tls, Serilog.ILogger log)
     {
         var socket = serviceManager.Sockets.FirstOrDefault(s => s.Name == SocketNames.Metrics);
@@ -65,31 +65,49 @@ public sealed class MetricsEndpoint : IAsyncDisposable
             throw new StartupException(NotInThisBuild(listen ? OptionNames.MetricsPort : OptionNames.OtlpEndpoint));
         }
 
+        // The command line checks these; an app that sets them in code is checked here, with the same words.
+        Uri? otlp = null;
+        if (options.OtlpEndpoint is { } endpoint && !ValueSyntax.OtlpUrl.TryParse(endpoint.OriginalString, out otlp))
+        {
+            throw new StartupException(ValueSyntax.OtlpUrl.Problem(OptionNames.OtlpEndpoint, endpoint.OriginalString));
+        }
+
+        string interval = options.OtlpInterval.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (!ValueSyntax.Interval.TryParse(interval, out _))
+        {
+            throw new StartupException(ValueSyntax.Interval.Problem(OptionNames.OtlpInterval, interval));
+        }
+
         // One collector for both: a second would record every measurement twice.
         var page = new MetricsPage(app, tls);
-        return listen ? ListenAsync(app, options, socket, page, log) : Task.FromResult<MetricsEndpoint?>(new MetricsEndpoint(null, Push(options, page, log), page));
+        return listen ? ListenAsync(app, options, socket, page, otlp, log) : Task.FromResult<MetricsEndpoint?>(new MetricsEndpoint(null, StartPush(page, otlp, options, log), page));
     }
 
     /// <summary>Stops listening, pushes the last totals, and stops collecting.</summary>
     /// <returns>A task that completes once the listener is closed and the last push is done.</returns>
     public async ValueTask DisposeAsync()
     {
-        if (_server is not null)
+        try
         {
-            using (var wait = new CancellationTokenSource(StopWait))
+            if (_server is not null)
             {
-                await _server.StopAsync(wait.Token);
+                using (var wait = new CancellationTokenSource(StopWait))
+                {
+                    await _server.StopAsync(wait.Token);
+                }
+
+                _server.Dispose();
+            }
+        }
+        finally
+        {
+            if (_push is not null)
+            {
+                await _push.DisposeAsync();
             }
 
-            _server.Dispose();
+            _page.Dispose();
         }
-
-        if (_push is not null)
-        {
-            await _push.DisposeAsync();
-        }
-
-        _page.Dispose();
     }
 
     /// <summary>Why a build without metrics cannot serve them, and the fix.</summary>
@@ -97,11 +115,11 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     internal static string NotInThisBuild(string option) =>
         $"{option}: this build of the app has no metrics; set <MetricsSupport>true</MetricsSupport> in its .csproj and publish it again";
 
-    private static OtlpPush? Push(ServerOptions options, MetricsPage page, Serilog.ILogger log) =>
-        options.OtlpEndpoint is { } endpoint ? OtlpPush.Start(page, endpoint, options.OtlpInterval, options.AppName, log) : null;
+    private static OtlpPush? StartPush(MetricsPage page, Uri? otlp, ServerOptions options, Serilog.ILogger log) =>
+        otlp is null ? null : OtlpPush.Start(page, otlp, options.OtlpInterval, options.AppName, page.Server, log);
 
     // The one async part (a method of its own rather than StartAsync's, whose second state machine would be more code in every file).
-    private static async Task<MetricsEndpoint?> ListenAsync(WebApplication app, ServerOptions options, Systemd.InheritedSocket? socket, MetricsPage page, Serilog.ILogger log)
+    private static async Task<MetricsEndpoint?> ListenAsync(WebApplication app, ServerOptions options, Systemd.InheritedSocket? socket, MetricsPage page, Uri? otlp, Serilog.ILogger log)
     {
         var kestrel = new KestrelServerOptions { AddServerHeader = false, ApplicationServices = app.Services };
         // A scraper keeps one connection per target; a second Prometheus and a person with curl need a
@@ -151,7 +169,8 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         }
 
         log.Information("Metrics on {Address}{Path}", address, MetricsRequests.Path);
-        return new MetricsEndpoint(server, Push(options, page, log), page);
+        // The push starts once listening has worked, so a listener that fails leaves nothing running.
+        return new MetricsEndpoint(server, StartPush(page, otlp, options, log), page);
     }
 
     private static StartupException? Explain(Exception e, ServerOptions options)

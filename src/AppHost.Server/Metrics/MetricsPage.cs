@@ -19,9 +19,6 @@ internal sealed class MetricsPage : IDisposable
     private readonly AppHostMetrics _appHost;
     private readonly Lock _scraping = new();
 
-    // When collection began: the start of every cumulative total an OTLP push sends.
-    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
-
     /// <param name="app">The app whose meters are read; another server in the same process (a test's) is left out.</param>
     /// <param name="tls">The certificates in service, or null for plain HTTP.</param>
     public MetricsPage(WebApplication app, ServerTls? tls)
@@ -35,8 +32,12 @@ internal sealed class MetricsPage : IDisposable
             "System.Runtime" => true,
             _ => false,
         });
-        _appHost = new AppHostMetrics(tls, app.Lifetime.ApplicationStopping);
+        Server = app.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer)) as Microsoft.AspNetCore.Hosting.Server.IServer;
+        _appHost = new AppHostMetrics(tls, app.Lifetime.ApplicationStopping, app.Lifetime.ApplicationStopped);
     }
+
+    /// <summary>The app's server, whose addresses name this instance in an OTLP push.</summary>
+    public Microsoft.AspNetCore.Hosting.Server.IServer? Server { get; }
 
     /// <summary>The page in the Prometheus text format, or in OpenMetrics; the caller disposes it once sent.</summary>
     public PrometheusText Render(bool openMetrics)
@@ -54,20 +55,24 @@ internal sealed class MetricsPage : IDisposable
     }
 
     /// <summary>
-    /// The same metrics as one OTLP request, with OpenTelemetry's names; the caller disposes it once sent.
+    /// The same metrics as one OTLP request, with OpenTelemetry's names.
     /// The process's CPU and memory are the runtime meter's (dotnet.process.*), so /proc is not read for it.
     /// </summary>
+    /// <param name="into">Where the request is written; what was there before is overwritten.</param>
     /// <param name="resource">What the metrics describe: service.name and the like.</param>
-    public OtlpMetricsWriter RenderOtlp(IReadOnlyList<KeyValuePair<string, object?>> resource)
+    /// <returns>The request, in <paramref name="into"/>'s buffer.</returns>
+    public ArraySegment<byte> RenderOtlp(ProtobufWriter into, IReadOnlyList<KeyValuePair<string, object?>> resource)
     {
-        var otlp = new OtlpMetricsWriter(_started, DateTimeOffset.UtcNow, resource);
+        // Every sum counts from the process's start: the runtime's observable counters (CPU time, GC
+        // collections) do, and the request instruments begin with the server, a moment later.
+        var otlp = new OtlpMetricsWriter(into, _process.Started, DateTimeOffset.UtcNow, resource);
         lock (_scraping)
         {
             _meters.Write(otlp);
         }
 
         _appHost.Write(otlp);
-        return otlp;
+        return otlp.Finish();
     }
 
     public void Dispose() => _meters.Dispose();

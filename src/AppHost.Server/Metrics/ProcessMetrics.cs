@@ -15,6 +15,11 @@ internal sealed class ProcessMetrics
 
     private readonly double? _startTime = StartTime();
 
+    private readonly DateTimeOffset _created = DateTimeOffset.UtcNow;
+
+    /// <summary>When the process started, from /proc; when the metrics began where /proc cannot say.</summary>
+    public DateTimeOffset Started => _startTime is { } seconds ? DateTimeOffset.FromUnixTimeMilliseconds((long)(seconds * 1000)) : _created;
+
     public void Write(PrometheusText text)
     {
         text.Family("process_cpu_seconds_total", "counter", "User and system CPU time spent, in seconds.");

@@ -17,6 +17,9 @@ internal sealed class SeriesTable<T>(int limit, Func<string, T> create) where T 
     /// <summary>The series in the order they appeared.</summary>
     public IEnumerable<T> All => Volatile.Read(ref _entries).Select(e => e.Series);
 
+    /// <summary>Whether no measurement has been recorded yet.</summary>
+    public bool IsEmpty => Volatile.Read(ref _entries).Length == 0;
+
     /// <summary>The series with the tags they were made for, in the order they appeared.</summary>
     public IEnumerable<(KeyValuePair<string, object?>[] Tags, T Series)> Tagged => Volatile.Read(ref _entries).Select(e => (e.Tags, e.Series));
 

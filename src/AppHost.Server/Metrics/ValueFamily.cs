@@ -38,6 +38,8 @@ internal sealed class ValueFamily(string name, string type, string? help, bool s
         }
     }
 
+    protected override bool IsEmpty => _series.IsEmpty;
+
     protected override void WritePoints(OtlpMetricsWriter otlp)
     {
         foreach (var (tags, series) in _series.Tagged)

@@ -38,10 +38,21 @@ public sealed class OtlpPushTests(NativeAppFixture native)
         Assert.Empty(receiver.Errors);
         var resource = Attributes(pushed.GetProperty("resourceMetrics")[0].GetProperty("resource"));
         Assert.Equal("apphostsample", resource["service.name"]);
-        Assert.Equal(Environment.MachineName, resource["service.instance.id"]);
+        // As Prometheus names a scrape target: the machine and the app's port.
+        Assert.Equal($"{Environment.MachineName}:{app.Address.Port}", resource["service.instance.id"]);
         var duration = Metric(pushed, "Microsoft.AspNetCore.Hosting", "http.server.request.duration");
         Assert.Equal("s", duration.GetProperty("unit").GetString());
         Assert.Equal("AGGREGATION_TEMPORALITY_CUMULATIVE", duration.GetProperty("histogram").GetProperty("aggregationTemporality").GetString());
+        // Each bucket its own count, one more than the bounds (ASP.NET Core's advice), summing to the point's count.
+        foreach (var point in duration.GetProperty("histogram").GetProperty("dataPoints").EnumerateArray())
+        {
+            long[] buckets = [.. point.GetProperty("bucketCounts").EnumerateArray().Select(b => long.Parse(b.GetString()!, CultureInfo.InvariantCulture))];
+            double[] bounds = [.. point.GetProperty("explicitBounds").EnumerateArray().Select(b => b.GetDouble())];
+            Assert.Equal([0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10], bounds);
+            Assert.Equal(bounds.Length + 1, buckets.Length);
+            Assert.Equal(long.Parse(point.GetProperty("count").GetString()!, CultureInfo.InvariantCulture), buckets.Sum());
+        }
+
         // The scrape counts the same requests, by the Prometheus name of the same instrument.
         Assert.Equal(Requests, page.Of("http_server_request_duration_seconds_count").Where(s => s.Key.Contains("http_route=\"/api/greeting\"", StringComparison.Ordinal)).Sum(s => s.Value));
         // The runtime's meter and AppHost's own metrics are pushed too; a counter as a monotonic sum.
@@ -92,7 +103,6 @@ public sealed class OtlpPushTests(NativeAppFixture native)
 
     [Theory]
     [InlineData("--otlp-endpoint", "ftp://127.0.0.1:4318", "http:// or https:// URL")]
-    [InlineData("--otlp-endpoint", "http://user:secret@127.0.0.1:4318", "no user name or password")]
     [InlineData("--otlp-endpoint", "127.0.0.1:4318", "http:// or https:// URL")]
     [InlineData("--otlp-interval", "0", "1 to 3600")]
     public async Task BadOtlpValueIsOneLineAndExitTwo(string option, string value, string expected)
@@ -100,6 +110,17 @@ public sealed class OtlpPushTests(NativeAppFixture native)
         var run = await AppExit.RunAsync(option, value);
 
         run.AssertOneLineError(Usage, $"{option} '{value}'", expected);
+    }
+
+    [Fact]
+    public async Task APasswordInTheUrlIsRefusedWithoutRepeatingIt()
+    {
+        var given = await AppExit.RunAsync("--otlp-endpoint", "http://user:s3cret@127.0.0.1:4318/v1/metrics");
+        var fromEnvironment = await AppExit.RunAsync([], new Dictionary<string, string> { ["APPHOSTSAMPLE_OTLP_ENDPOINT"] = "https://key:s3cret@collector.example:4318" });
+
+        given.AssertOneLineError(Usage, "--otlp-endpoint 'http://***@127.0.0.1:4318/v1/metrics'", "no user name, password");
+        fromEnvironment.AssertOneLineError(Usage, "APPHOSTSAMPLE_OTLP_ENDPOINT='https://***@collector.example:4318'", "no user name, password");
+        Assert.DoesNotContain("s3cret", string.Join('\n', given.StandardError.Concat(fromEnvironment.StandardError)), StringComparison.Ordinal);
     }
 
     [Fact]

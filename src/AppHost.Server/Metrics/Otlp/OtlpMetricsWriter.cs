@@ -2,44 +2,31 @@ using System.Globalization;
 
 namespace AppHost.Metrics.Otlp;
 
-/// <summary>How an OTLP receiver is to read a metric's points.</summary>
-internal enum OtlpKind
-{
-    /// <summary>The current value, such as a certificate's expiry.</summary>
-    Gauge,
-
-    /// <summary>A running total that only grows (a counter): a monotonic cumulative sum.</summary>
-    Counter,
-
-    /// <summary>A running total that falls as well as rises, such as active connections.</summary>
-    UpDownCounter,
-
-    /// <summary>Explicit-bucket histogram, cumulative.</summary>
-    Histogram,
-}
-
 /// <summary>
 /// One OTLP ExportMetricsServiceRequest (opentelemetry-proto's metrics.proto, metrics_service.proto):
 /// one resource, its metrics grouped by instrumentation scope (the meter), every sum and histogram
 /// cumulative since <c>start</c>, as Prometheus and most backends want them. Field numbers are the
 /// .proto's.
 /// </summary>
-internal sealed class OtlpMetricsWriter : IDisposable
+internal sealed class OtlpMetricsWriter
 {
     // AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE: each point is the total since start, so a lost push loses nothing but resolution.
     private const int Cumulative = 2;
 
-    private readonly ProtobufWriter _protobuf = new();
+    private readonly ProtobufWriter _protobuf;
     private readonly ulong _startNanos, _nowNanos;
     private readonly int _resourceMetrics;
     private int _scope = -1, _metric = -1, _data = -1;
     private OtlpKind _kind;
 
-    /// <param name="start">When the totals began: the process's collection start.</param>
+    /// <param name="into">Where the request is written, from its start.</param>
+    /// <param name="start">When the totals began: the process's start.</param>
     /// <param name="now">The time of every point.</param>
     /// <param name="resource">What the metrics describe: service.name and the like.</param>
-    public OtlpMetricsWriter(DateTimeOffset start, DateTimeOffset now, IReadOnlyList<KeyValuePair<string, object?>> resource)
+    public OtlpMetricsWriter(ProtobufWriter into, DateTimeOffset start, DateTimeOffset now, IReadOnlyList<KeyValuePair<string, object?>> resource)
     {
+        _protobuf = into;
+        _protobuf.Reset();
         (_startNanos, _nowNanos) = (Nanos(start), Nanos(now));
         // ExportMetricsServiceRequest.resource_metrics = 1; ResourceMetrics.resource = 1; Resource.attributes = 1.
         _resourceMetrics = _protobuf.BeginMessage(1);
@@ -150,14 +137,12 @@ internal sealed class OtlpMetricsWriter : IDisposable
         _protobuf.EndMessage(point);
     }
 
-    /// <summary>The whole request, valid until this writer is disposed.</summary>
+    /// <summary>The whole request, valid until its buffer is written again.</summary>
     public ArraySegment<byte> Finish()
     {
         _protobuf.EndMessage(_resourceMetrics);
         return _protobuf.Written;
     }
-
-    public void Dispose() => _protobuf.Dispose();
 
     // A tick is 100 ns.
     private static ulong Nanos(DateTimeOffset time) => (ulong)(time - DateTimeOffset.UnixEpoch).Ticks * 100;
@@ -175,33 +160,25 @@ internal sealed class OtlpMetricsWriter : IDisposable
         int keyValue = _protobuf.BeginMessage(field);
         _protobuf.String(1, attribute.Key);
         int value = _protobuf.BeginMessage(2);
-        switch (attribute.Value)
+        // Numbers as numbers, as OpenTelemetry's SDKs send them (status codes and ports are ints).
+        long? integer = attribute.Value switch { int n => n, long n => n, short n => n, byte n => n, _ => null };
+        double? real = attribute.Value switch { double n => n, float n => n, _ => null };
+        if (attribute.Value is bool flag)
         {
-            case bool flag:
-                _protobuf.Bool(2, flag);
-                break;
-            // The integers instruments tag with (status codes, ports); others are written as text below.
-            case int number:
-                _protobuf.Int64(3, number);
-                break;
-            case long number:
-                _protobuf.Int64(3, number);
-                break;
-            case double number:
-                _protobuf.Double(4, number);
-                break;
-            case string text:
-                _protobuf.String(1, text);
-                break;
-            case IFormattable formattable:
-                _protobuf.String(1, formattable.ToString(null, CultureInfo.InvariantCulture));
-                break;
-            case { } other:
-                _protobuf.String(1, other.ToString() ?? "");
-                break;
-            default:
-                // A null tag: an empty AnyValue, which OTLP reads as no value.
-                break;
+            _protobuf.Bool(2, flag);
+        }
+        else if (integer is { } whole)
+        {
+            _protobuf.Int64(3, whole);
+        }
+        else if (real is { } fraction)
+        {
+            _protobuf.Double(4, fraction);
+        }
+        else if (attribute.Value is not null)
+        {
+            // Anything else as text. A null tag is an empty AnyValue, which OTLP reads as no value.
+            _protobuf.String(1, attribute.Value is IFormattable formattable ? formattable.ToString(null, CultureInfo.InvariantCulture) : attribute.Value.ToString() ?? "");
         }
 
         _protobuf.EndMessage(value);

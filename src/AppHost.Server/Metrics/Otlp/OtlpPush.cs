@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Reflection;
 using AppHost.Running;
+using Microsoft.AspNetCore.Hosting.Server;
 
 namespace AppHost.Metrics.Otlp;
 
@@ -21,37 +22,51 @@ internal sealed class OtlpPush : IAsyncDisposable
     // OTLP/HTTP's binary encoding, which every receiver accepts (JSON is optional for some).
     private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
 
+    // The reply is an ExportMetricsServiceResponse of a few bytes; a larger one is some other server's page.
+    private const int MaxReplyBytes = 64 * 1024;
+
     private readonly MetricsPage _page;
     private readonly Uri _endpoint;
-    private readonly KeyValuePair<string, object?>[] _resource;
+    private readonly IServer? _server;
+    private readonly string _appName, _appVersion, _appHostVersion;
     private readonly Serilog.ILogger _log;
-    private readonly HttpClient _http = new(new SocketsHttpHandler { ConnectTimeout = SendTimeout }) { Timeout = SendTimeout };
+    private readonly HttpClient _http;
+    private readonly ProtobufWriter _buffer = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _failedInARow;
 
-    private OtlpPush(MetricsPage page, Uri endpoint, TimeSpan interval, string appName, Serilog.ILogger log)
+    private OtlpPush(MetricsPage page, Uri endpoint, TimeSpan interval, string appName, IServer? server, Serilog.ILogger log)
     {
-        (_page, _endpoint, _log) = (page, endpoint, log);
-        string appHostVersion = ReadyFileWriter.VersionOf(typeof(OtlpPush).Assembly);
-        // OpenTelemetry's resource conventions. Prometheus makes job from service.name and instance from
-        // service.instance.id: the machine's name, so a fleet's series are told apart and a restart keeps them.
-        _resource = [
-            new("service.name", appName),
-            new("service.version", ReadyFileWriter.VersionOf(Assembly.GetEntryAssembly())),
-            new("service.instance.id", Environment.MachineName),
-            new("telemetry.sdk.name", "apphost"),
-            new("telemetry.sdk.language", "dotnet"),
-            new("telemetry.sdk.version", appHostVersion)];
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("AppHost", appHostVersion));
+        (_page, _endpoint, _appName, _server, _log) = (page, endpoint, appName, server, log);
+        _appVersion = ReadyFileWriter.VersionOf(Assembly.GetEntryAssembly());
+        _appHostVersion = ReadyFileWriter.VersionOf(typeof(OtlpPush).Assembly);
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            // A redirect would turn the POST into a GET, or send the metrics to whatever host it names: reported instead.
+            AllowAutoRedirect = false,
+            // A kept connection is opened again now and then, so a collector whose address changes is found.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        })
+        {
+            Timeout = SendTimeout,
+            MaxResponseContentBufferSize = MaxReplyBytes,
+        };
+        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("AppHost", _appHostVersion));
         _loop = RunAsync(interval);
     }
 
-    /// <summary>Starts pushing <paramref name="page"/>'s metrics to <paramref name="endpoint"/> every <paramref name="interval"/>.</summary>
-    public static OtlpPush Start(MetricsPage page, Uri endpoint, TimeSpan interval, string appName, Serilog.ILogger log)
+    /// <summary>Starts pushing the page's metrics to the endpoint every interval.</summary>
+    /// <param name="page">The collection pushed.</param>
+    /// <param name="endpoint">The receiver's URL, checked already.</param>
+    /// <param name="interval">From 1 s to an hour, checked already.</param>
+    /// <param name="appName">service.name.</param>
+    /// <param name="server">The app's server, whose port names this instance.</param>
+    /// <param name="log">Where the start and failed pushes are reported.</param>
+    public static OtlpPush Start(MetricsPage page, Uri endpoint, TimeSpan interval, string appName, IServer? server, Serilog.ILogger log)
     {
         log.Information("Metrics pushed by OTLP to {Endpoint} every {Interval} s", endpoint, (int)interval.TotalSeconds);
-        return new OtlpPush(page, endpoint, interval, appName, log);
+        return new OtlpPush(page, endpoint, interval, appName, server, log);
     }
 
     /// <summary>Stops the interval, then pushes the last totals.</summary>
@@ -73,33 +88,31 @@ internal sealed class OtlpPush : IAsyncDisposable
             while (true)
             {
                 await Task.Delay(interval, _stop.Token);
-                await PushAsync(_stop.Token);
+                await PushAsync(_stop.Token, last: false);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
-            using var last = new CancellationTokenSource(LastPushTimeout);
-            await PushAsync(last.Token);
+            // Stopping: the last push follows.
         }
-        catch (Exception e)
+
+        using (var last = new CancellationTokenSource(LastPushTimeout))
         {
-            // A bug here must not end the server, which serves on without its pushes: said once, loudly.
-            _log.Error(e, "OTLP pushes to {Endpoint} stopped", _endpoint);
+            await PushAsync(last.Token, last: true);
         }
-        finally
-        {
-            _http.Dispose();
-        }
+
+        _http.Dispose();
     }
 
-    private async Task PushAsync(CancellationToken cancel)
+    // Never throws but for the stop's cancellation, which ends the loop: whatever else goes wrong is reported, and the next push tries again.
+    private async Task PushAsync(CancellationToken cancel, bool last)
     {
         string? problem;
+        Exception? unexpected = null;
         try
         {
-            using var request = _page.RenderOtlp(_resource);
+            var body = _page.RenderOtlp(_buffer, Resource());
             // ByteArrayContent, which ACME's requests use already, rather than ReadOnlyMemoryContent and its stream (3 KB more of file).
-            var body = request.Finish();
             using var content = new ByteArrayContent(body.Array!, body.Offset, body.Count);
             content.Headers.ContentType = Protobuf;
             using var response = await _http.PostAsync(_endpoint, content, cancel);
@@ -108,11 +121,11 @@ internal sealed class OtlpPush : IAsyncDisposable
         catch (OperationCanceledException) when (cancel == _stop.Token && cancel.IsCancellationRequested)
         {
             // The stop interrupted it: not a failure, since the last push follows at once.
-            return;
+            throw;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
-            problem = $"no answer within {LastPushTimeout.TotalSeconds} s as the server stopped";
+            problem = $"no answer within {LastPushTimeout.TotalSeconds} s";
         }
         catch (TaskCanceledException)
         {
@@ -121,16 +134,21 @@ internal sealed class OtlpPush : IAsyncDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            // The socket's reason (connection refused, no route) is the inner exception's.
+            // The socket's reason (connection refused, no route) is the inner exception's; a reply over MaxReplyBytes is the outer's.
             problem = e.InnerException?.Message ?? e.Message;
         }
+        catch (Exception e)
+        {
+            // A bug, or an observable instrument's callback that threw: logged with its stack, and the server serves on.
+            (problem, unexpected) = (e.Message, e);
+        }
 
-        Report(problem);
+        Report(problem, unexpected, last);
     }
 
     // One warning when pushes start failing and one line when they work again, rather than a line every
-    // interval while a receiver is down.
-    private void Report(string? problem)
+    // interval while a receiver is down; and the last push's failure, since no push follows it.
+    private void Report(string? problem, Exception? unexpected, bool last)
     {
         if (problem is null)
         {
@@ -140,12 +158,23 @@ internal sealed class OtlpPush : IAsyncDisposable
             }
 
             _failedInARow = 0;
-            return;
         }
-
-        if (_failedInARow++ == 0)
+        else if (last)
         {
-            _log.Warning("OTLP push to {Endpoint} failed: {Problem}; the next push carries the totals, and this is not logged again until one succeeds", _endpoint, problem);
+            _log.Warning(unexpected, "OTLP push to {Endpoint} as the server stopped failed: {Problem}; the totals since the last push that worked are not sent", _endpoint, problem);
+        }
+        else if (_failedInARow++ == 0)
+        {
+            _log.Warning(unexpected, "OTLP push to {Endpoint} failed: {Problem}; the next push carries the totals, and this is not logged again until one succeeds", _endpoint, problem);
         }
     }
+
+    // OpenTelemetry's resource conventions; Prometheus makes job from service.name and instance from service.instance.id.
+    private KeyValuePair<string, object?>[] Resource() => [
+        new("service.name", _appName),
+        new("service.version", _appVersion),
+        new("service.instance.id", ServiceInstance.Id(_server)),
+        new("telemetry.sdk.name", "apphost"),
+        new("telemetry.sdk.language", "dotnet"),
+        new("telemetry.sdk.version", _appHostVersion)];
 }

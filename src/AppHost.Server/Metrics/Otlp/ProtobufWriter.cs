@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -6,24 +5,31 @@ using System.Text;
 namespace AppHost.Metrics.Otlp;
 
 /// <summary>
-/// Writes protocol buffers' wire format (varints, fixed64, length-delimited fields) into a pooled
-/// buffer, for OTLP's few message types: a hand-written encoder of a few wire types rather than a
-/// protobuf library and its generated code in every native file.
+/// Writes protocol buffers' wire format (varints, fixed64, length-delimited fields) into a buffer it
+/// owns and reuses, for OTLP's few message types: a hand-written encoder of a few wire types rather
+/// than a protobuf library and its generated code in every native file.
 /// </summary>
-internal sealed class ProtobufWriter : IDisposable
+/// <remarks>
+/// Not pooled: an HTTP send that is cancelled may still be reading a buffer after the call has
+/// returned, and a pooled one would by then be another component's. This one is the push's alone.
+/// </remarks>
+internal sealed class ProtobufWriter
 {
-    // The most bytes a nested message's length takes as a varint (lengths below 2^35), reserved before its
-    // fields are written and closed up once the length is known.
+    // The most bytes a nested message's length takes as a varint (lengths below 2^35, so any int),
+    // reserved before its fields are written and closed up once the length is known.
     private const int LengthRoom = 5;
 
-    // A push of a few hundred series is tens of KB; the buffer doubles from here as needed.
+    // A push of the sample's few hundred series is 5-10 KB; the buffer doubles from here as needed.
     private const int FirstSize = 16 * 1024;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(FirstSize);
+    private byte[] _buffer = new byte[FirstSize];
     private int _length;
 
-    /// <summary>The message written so far.</summary>
+    /// <summary>The message written since the last <see cref="Reset"/>.</summary>
     public ArraySegment<byte> Written => new(_buffer, 0, _length);
+
+    /// <summary>Starts a new message in the same buffer.</summary>
+    public void Reset() => _length = 0;
 
     /// <summary>Starts a nested message in <paramref name="field"/>; end it with <see cref="EndMessage"/>.</summary>
     /// <returns>Where the message began, for <see cref="EndMessage"/>.</returns>
@@ -41,8 +47,7 @@ internal sealed class ProtobufWriter : IDisposable
     {
         int bodyStart = start + LengthRoom;
         int bodyLength = _length - bodyStart;
-        int lengthBytes = VarintSize((ulong)bodyLength);
-        WriteVarint(_buffer.AsSpan(start), (ulong)bodyLength);
+        int lengthBytes = WriteVarint(_buffer.AsSpan(start), (ulong)bodyLength);
         _buffer.AsSpan(bodyStart, bodyLength).CopyTo(_buffer.AsSpan(start + lengthBytes));
         _length -= LengthRoom - lengthBytes;
     }
@@ -93,12 +98,6 @@ internal sealed class ProtobufWriter : IDisposable
     /// <summary>A packed repeated double field: the same eight little-endian bytes per value as fixed64.</summary>
     public void PackedDouble(int field, ReadOnlySpan<double> values) => PackedFixed64(field, MemoryMarshal.Cast<double, ulong>(values));
 
-    public void Dispose()
-    {
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
-    }
-
     private void Tag(int field, WireType type) => Varint(((ulong)field << 3) | (ulong)type);
 
     private void Varint(ulong value)
@@ -121,29 +120,12 @@ internal sealed class ProtobufWriter : IDisposable
         return written;
     }
 
-    private static int VarintSize(ulong value)
-    {
-        int size = 1;
-        while (value >= 0x80)
-        {
-            value >>= 7;
-            size++;
-        }
-
-        return size;
-    }
-
     private void Reserve(int bytes)
     {
-        if (_length + bytes <= _buffer.Length)
+        if (_length + bytes > _buffer.Length)
         {
-            return;
+            Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + bytes));
         }
-
-        byte[] larger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + bytes));
-        _buffer.AsSpan(0, _length).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = larger;
     }
 
     private enum WireType
