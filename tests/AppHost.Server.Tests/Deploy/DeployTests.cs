@@ -249,6 +249,17 @@ public sealed partial class DeployTests(NativeAppFixture native, SshFleet fleet,
     {
         var run = await AppHostTool.RunAsync(AppContext.BaseDirectory, args);
         output.WriteLine($"$ apphost {string.Join(' ', args)}\nexit {run.ExitCode}\n{run.Output}{run.Errors}");
+        if (run.ExitCode != 0)
+        {
+            // The hosts' side of a failure, which goes with the fixture: once, a first login was closed by
+            // sshd ("Connection closed by ... port 22") in a way no rerun has shown again.
+            foreach (var host in fleet.Hosts)
+            {
+                var journal = await host.RunAsync(["journalctl", "--no-pager", "--lines", "40", "--unit", "ssh", "--unit", "systemd-logind", "--unit", "user@*"], check: false);
+                output.WriteLine($"journal of {host.Alias}:\n{journal.Output}{journal.Errors}");
+            }
+        }
+
         return run;
     }
 
