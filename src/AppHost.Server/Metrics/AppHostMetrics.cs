@@ -34,7 +34,7 @@ internal sealed class AppHostMetrics(ServerTls? tls, CancellationToken stopping,
             text.Family(name, reading.Kind == OtlpKind.Counter ? "counter" : "gauge", reading.Help);
             foreach (var point in reading.Points)
             {
-                text.Sample(name, PrometheusText.Labels(point.Tags.Select(t => (PrometheusNames.Label(t.Key), (string)t.Value!))), point.Value);
+                text.Sample(name, PrometheusText.Labels(point.Tags), point.Value);
             }
         }
     }

@@ -58,28 +58,26 @@ internal sealed class MeterCollector : IDisposable
     public void Write(OtlpMetricsWriter otlp)
     {
         _listener.RecordObservableInstruments();
-        var families = _families;
-        // A few meters and tens of families: loops, not LINQ's GroupBy and the generic code it would add to the file.
-        var meters = new List<string>();
-        foreach (var family in families)
+        // By meter, each in name order (OrderBy is stable): a scope begins where the meter changes.
+        string? scope = null;
+        foreach (var family in _families.OrderBy(f => f.Instrument.Meter, StringComparer.Ordinal))
         {
-            if (!meters.Contains(family.Instrument.Meter))
+            if (family.Instrument.Meter != scope)
             {
-                meters.Add(family.Instrument.Meter);
+                if (scope is not null)
+                {
+                    otlp.EndScope();
+                }
+
+                scope = family.Instrument.Meter;
+                otlp.BeginScope(scope, family.Instrument.MeterVersion);
             }
+
+            family.Write(otlp);
         }
 
-        foreach (string meter in meters)
+        if (scope is not null)
         {
-            otlp.BeginScope(meter, Array.Find(families, f => f.Instrument.Meter == meter)!.Instrument.MeterVersion);
-            foreach (var family in families)
-            {
-                if (family.Instrument.Meter == meter)
-                {
-                    family.Write(otlp);
-                }
-            }
-
             otlp.EndScope();
         }
     }

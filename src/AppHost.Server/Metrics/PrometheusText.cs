@@ -132,11 +132,14 @@ internal sealed class PrometheusText(bool openMetrics = false) : IDisposable
         _ => value.ToString("R", CultureInfo.InvariantCulture),
     };
 
-    /// <summary>Labels written once, for every later sample of a series: name="value" pairs, in name order, escaped.</summary>
-    public static string Labels(IEnumerable<(string Name, string Value)> labels)
+    /// <summary>
+    /// A measurement's tags as labels, written once for every later sample of a series: name="value"
+    /// pairs with Prometheus's names, in name order, escaped.
+    /// </summary>
+    public static string Labels(IEnumerable<KeyValuePair<string, object?>> tags)
     {
         var text = new StringBuilder();
-        foreach (var (name, value) in labels.OrderBy(l => l.Name, StringComparer.Ordinal))
+        foreach (var (name, value) in tags.Select(t => (PrometheusNames.Label(t.Key), Text(t.Value))).OrderBy(l => l.Item1, StringComparer.Ordinal))
         {
             if (text.Length > 0)
             {
@@ -154,6 +157,15 @@ internal sealed class PrometheusText(bool openMetrics = false) : IDisposable
 
         return text.ToString();
     }
+
+    private static string Text(object? value) => value switch
+    {
+        null => "",
+        string text => text,
+        bool flag => flag ? "true" : "false",
+        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
 
     private void AppendNumber(double value)
     {

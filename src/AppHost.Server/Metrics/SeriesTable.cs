@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace AppHost.Metrics;
 
 /// <summary>
@@ -58,7 +56,7 @@ internal sealed class SeriesTable<T>(int limit, Func<string, T> create) where T 
             }
 
             var copy = tags.ToArray();
-            var series = create(PrometheusText.Labels(copy.Select(t => (PrometheusNames.Label(t.Key), Text(t.Value)))));
+            var series = create(PrometheusText.Labels(copy));
             Volatile.Write(ref _entries, [.. _entries, new Entry(hash, copy, series)]);
             return series;
         }
@@ -130,15 +128,6 @@ internal sealed class SeriesTable<T>(int limit, Func<string, T> create) where T 
 
         return false;
     }
-
-    private static string Text(object? value) => value switch
-    {
-        null => "",
-        string text => text,
-        bool flag => flag ? "true" : "false",
-        IFormattable formattable => formattable.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
 
     private sealed record Entry(int Hash, KeyValuePair<string, object?>[] Tags, T Series);
 }
