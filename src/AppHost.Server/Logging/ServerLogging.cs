@@ -22,7 +22,8 @@ public static class ServerLogging
             // Kestrel and the host report routine events (each connection, start and stop) at
             // Information; they would drown the app's own lines, so they show from Warning up
             // unless debug output was asked for.
-            .MinimumLevel.Override("Microsoft", level < LogEventLevel.Information ? level : Max(level, LogEventLevel.Warning));
+            .MinimumLevel.Override("Microsoft", level < LogEventLevel.Information ? level : Max(level, LogEventLevel.Warning))
+            .Filter.With(new HostStartFaultFilter());
 
         // JSON is what services write (to the journal, a file, a collector), so it is written in
         // batches; text is for a person at a terminal, in colour, one line at a time.

@@ -34,6 +34,8 @@ public sealed record AppExit(int ExitCode, IReadOnlyList<string> StandardOutput,
 
         Assert.DoesNotContain("Exception", line);
         Assert.DoesNotContain(StandardOutput.Concat(StandardError), l => l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        // A JSON log line holds a stack trace on one line, its frames after escaped line breaks.
+        Assert.DoesNotContain(StandardOutput, l => l.Contains("Exception", StringComparison.Ordinal) || l.Contains(@"\n   at ", StringComparison.Ordinal));
         Assert.Equal(exitCode, ExitCode);
     }
 }
