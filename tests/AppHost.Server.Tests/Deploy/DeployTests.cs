@@ -189,6 +189,50 @@ public sealed partial class DeployTests(NativeAppFixture native, SshFleet fleet,
         }
     }
 
+    [SshFact]
+    public async Task AConnectionTheHostClosesBeforeTheLoginIsTriedAgain()
+    {
+        var bookworm = fleet.Bookworm[0];
+        using var folder = new TempDirectory();
+        string config = Path.Combine(folder.Path, "config");
+        string[] deploy = ["deploy", "--dry-run", "--binary", native.NativeFile, "--name", "turned-away", "--ssh-config", config, "--host", "doorman"];
+
+        // One connection closed, as sshd's MaxStartups closes some: the second gets in.
+        await using (var relay = new TurnAwayRelay(new(bookworm.Address, 22), turnAway: 1))
+        {
+            await WriteDoormanConfigAsync(config, relay.Port, bookworm);
+            var run = (await ToolAsync(deploy)).AssertSucceeded();
+            Assert.Contains("doorman: connected and probed", run.Errors);
+            Assert.Contains("2 connections: the host closed 1 before the login", run.Errors);
+            Assert.Equal(2, relay.Accepted);
+        }
+
+        // Every connection closed: three tries, then one line that says where to look.
+        await using (var relay = new TurnAwayRelay(new(bookworm.Address, 22), turnAway: int.MaxValue))
+        {
+            await WriteDoormanConfigAsync(config, relay.Port, bookworm);
+            (await ToolAsync(deploy)).AssertOneLineError(6, "doorman: the host closed the ssh connection before the login, on each of 3 tries", "journalctl -u ssh");
+            Assert.Equal(3, relay.Accepted);
+        }
+    }
+
+    // The host through a relay on this machine's loopback, its key still checked under its own address.
+    private async Task WriteDoormanConfigAsync(string path, int port, SshHost host) =>
+        await File.WriteAllTextAsync(path, $"""
+            Host doorman
+                HostName 127.0.0.1
+                Port {port}
+                HostKeyAlias {host.Address}
+                User root
+                IdentityFile "{fleet.IdentityFile}"
+                IdentitiesOnly yes
+                UserKnownHostsFile "{fleet.KnownHostsFile}"
+                GlobalKnownHostsFile /dev/null
+                StrictHostKeyChecking yes
+                BatchMode yes
+
+            """);
+
     /// <summary>An app of one test: its name on the hosts, its HTTPS port and its redirect port.</summary>
     private sealed record App(string Name, int Port, int HttpPort);
 

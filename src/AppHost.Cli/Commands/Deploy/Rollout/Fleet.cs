@@ -78,7 +78,9 @@ internal sealed class Fleet : IAsyncDisposable
     {
         foreach (var host in Hosts)
         {
-            RolloutLog.Step(host.Name, $"connected and probed ({host.ConnectTime.TotalSeconds:F1} s)");
+            int attempts = host.Ssh.LoginAttempts;
+            string retried = attempts > 1 ? $", {attempts} connections: the host closed {attempts - 1} before the login" : "";
+            RolloutLog.Step(host.Name, $"connected and probed ({host.ConnectTime.TotalSeconds:F1} s{retried})");
         }
     }
 

@@ -20,6 +20,15 @@ internal sealed class SshSession : IAsyncDisposable
     // bound only matters if this tool is killed before it can close it.
     private const int ControlPersistSeconds = 60;
 
+    // ssh's own failure; a remote command's exit codes here stay below it.
+    private const int SshOwnFailure = 255;
+
+    // A host that closes a new connection before the login is asked again after these waits (three
+    // connections in all, 3 s). sshd closes some new connections while many others are waiting to log
+    // in (MaxStartups, 10 by default), as on a server open to the internet's password guessing; those
+    // others log in or are dropped within seconds.
+    private static readonly TimeSpan[] ReconnectWaits = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)];
+
     private readonly SshSettings _settings;
     private readonly string _controlPath;
 
@@ -44,9 +53,27 @@ internal sealed class SshSession : IAsyncDisposable
     public Task<RemoteRun> RunWithInputAsync(string script, Stream input, CancellationToken cancel) =>
         RunAsync($"{Sudo}sh -c {Shell.Quote(script)}", input, cancel);
 
-    /// <summary>Runs a command without root: the probe, before it knows whether sudo is needed.</summary>
-    public Task<RemoteRun> RunUnprivilegedAsync(string script, CancellationToken cancel) =>
-        RunAsync("sh -s", new MemoryStream(Encoding.UTF8.GetBytes(script)), cancel);
+    /// <summary>How many connections the first command took: more than one when the host closed one before the login.</summary>
+    public int LoginAttempts { get; private set; }
+
+    /// <summary>
+    /// Runs a command without root: the probe, before it knows whether sudo is needed. Being the
+    /// first command, it opens the master connection, and a connection the host closes before the
+    /// login is tried again after <see cref="ReconnectWaits"/>: nothing has run on the host then.
+    /// </summary>
+    public async Task<RemoteRun> RunUnprivilegedAsync(string script, CancellationToken cancel)
+    {
+        for (LoginAttempts = 1; ; LoginAttempts++)
+        {
+            var run = await RunUncheckedAsync("sh -s", new MemoryStream(Encoding.UTF8.GetBytes(script)), cancel);
+            if (run.ExitCode != SshOwnFailure || !SshFailure.ClosedBeforeLogin(run.Error) || LoginAttempts > ReconnectWaits.Length)
+            {
+                return Checked(run);
+            }
+
+            await Task.Delay(ReconnectWaits[LoginAttempts - 1], cancel);
+        }
+    }
 
     /// <summary>
     /// Starts a command that keeps running with its standard input open: the deploy lock, held by the
@@ -65,7 +92,13 @@ internal sealed class SshSession : IAsyncDisposable
         await Task.WhenAll(exit.StandardOutput.ReadToEndAsync(), exit.StandardError.ReadToEndAsync(), exit.WaitForExitAsync());
     }
 
-    private async Task<RemoteRun> RunAsync(string command, Stream input, CancellationToken cancel)
+    private async Task<RemoteRun> RunAsync(string command, Stream input, CancellationToken cancel) =>
+        Checked(await RunUncheckedAsync(command, input, cancel));
+
+    private RemoteRun Checked(RemoteRun run) =>
+        run.ExitCode == SshOwnFailure ? throw new CliException(ExitCodes.HostRefused, SshFailure.Describe(Target, run.Error, _settings.AcceptNewHostKey, LoginAttempts)) : run;
+
+    private async Task<RemoteRun> RunUncheckedAsync(string command, Stream input, CancellationToken cancel)
     {
         using var ssh = Start([.. BaseArguments(), "--", command]);
         var output = ssh.StandardOutput.ReadToEndAsync(cancel);
@@ -90,9 +123,7 @@ internal sealed class SshSession : IAsyncDisposable
             throw;
         }
 
-        var run = new RemoteRun(ssh.ExitCode, await output, await error);
-        // 255 is ssh's own failure; a remote command's exit codes here stay below it.
-        return run.ExitCode == 255 ? throw new CliException(ExitCodes.HostRefused, SshFailure.Describe(Target, run.Error, _settings.AcceptNewHostKey)) : run;
+        return new RemoteRun(ssh.ExitCode, await output, await error);
     }
 
     private List<string> BaseArguments()
