@@ -47,11 +47,8 @@ public sealed class ServerTls : IDisposable
         return new ServerTls(new FileCertificateSource(certificate, new CertificateReloader(files, certificate, log)));
     }
 
-    /// <summary>The certificate of each name that new handshakes get, for the expiry metric.</summary>
-    internal IEnumerable<(string Name, System.Security.Cryptography.X509Certificates.X509Certificate2 Certificate)> Served =>
-        _source.Served.Select(s => (s.Key, s.Value.ServerCertificateContext?.TargetCertificate))
-            .Where(s => s.TargetCertificate is not null)
-            .Select(s => (s.Key, s.TargetCertificate!));
+    /// <summary>What new handshakes get for each name, for the certificates' expiry metric.</summary>
+    internal IReadOnlyList<KeyValuePair<string, SslServerAuthenticationOptions>> Served => _source.Served;
 
     /// <summary>What a new TLS handshake is served with.</summary>
     /// <exception cref="System.Security.Authentication.AuthenticationException">No certificate for the name yet (ACME before its first order completes).</exception>

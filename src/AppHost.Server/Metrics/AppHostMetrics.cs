@@ -42,8 +42,13 @@ internal sealed class AppHostMetrics(ServerTls? tls, CancellationToken stopping,
     public void Write(OtlpMetricsWriter otlp)
     {
         otlp.BeginScope(Scope, AppHostVersion);
-        foreach (var reading in Read().Where(r => r.Points.Count > 0))
+        foreach (var reading in Read())
         {
+            if (reading.Points.Count == 0)
+            {
+                continue;
+            }
+
             otlp.BeginMetric(reading.Name, reading.Help, reading.Unit, reading.Kind);
             foreach (var point in reading.Points)
             {
@@ -64,9 +69,12 @@ internal sealed class AppHostMetrics(ServerTls? tls, CancellationToken stopping,
         {
             // One per name: the --cert file as given, or each ACME domain once it has a certificate.
             var expiry = new Reading("apphost.certificate.expiry_timestamp", "s", OtlpKind.Gauge, "When the certificate served for a name expires (its notAfter), in Unix seconds.");
-            foreach (var (name, certificate) in tls.Served)
+            foreach (var (name, served) in tls.Served)
             {
-                expiry.Points.Add(new(Name(name), new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()));
+                if (served.ServerCertificateContext?.TargetCertificate is { } certificate)
+                {
+                    expiry.Points.Add(new(Name(name), new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds()));
+                }
             }
 
             readings.Add(expiry);

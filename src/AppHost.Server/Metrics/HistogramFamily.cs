@@ -21,7 +21,7 @@ internal sealed class HistogramFamily : MetricFamily
     public HistogramFamily(string name, string? help, double[] bounds) : base(name, "histogram", help)
     {
         _bounds = bounds;
-        _boundTexts = [.. bounds.Select(PrometheusText.Number)];
+        _boundTexts = Array.ConvertAll(bounds, PrometheusText.Number);
         _series = new(SeriesLimit, labels => new Series(labels, bounds.Length + 1));
         (_bucketName, _sumName, _countName) = (name + "_bucket", name + "_sum", name + "_count");
     }
@@ -46,7 +46,7 @@ internal sealed class HistogramFamily : MetricFamily
 
     protected override void WriteSeries(PrometheusText text)
     {
-        foreach (var series in _series.All)
+        foreach (var (_, _, series) in _series.Entries)
         {
             // Cumulative, and _count is the +Inf bucket, so the two agree even while requests are recorded during the scrape.
             long cumulative = 0;
@@ -69,7 +69,7 @@ internal sealed class HistogramFamily : MetricFamily
     {
         // Once per push, which is seconds apart: an instrument's advice may give any number of bounds, too many for the stack.
         var buckets = new ulong[_bounds.Length + 1];
-        foreach (var (tags, series) in _series.Tagged)
+        foreach (var (_, tags, series) in _series.Entries)
         {
             // OTLP's buckets are each its own count, not cumulative; the count is their sum, so the two agree as above.
             ulong count = 0;

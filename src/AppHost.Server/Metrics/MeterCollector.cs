@@ -58,9 +58,11 @@ internal sealed class MeterCollector : IDisposable
     public void Write(OtlpMetricsWriter otlp)
     {
         _listener.RecordObservableInstruments();
-        // By meter, each in name order (OrderBy is stable): a scope begins where the meter changes.
+        // By meter, each in name order: a scope begins where the meter changes.
+        MetricFamily[] byMeter = [.. _families];
+        Array.Sort(byMeter, static (a, b) => string.CompareOrdinal(a.Instrument.Meter, b.Instrument.Meter) is var meter and not 0 ? meter : string.CompareOrdinal(a.Name, b.Name));
         string? scope = null;
-        foreach (var family in _families.OrderBy(f => f.Instrument.Meter, StringComparer.Ordinal))
+        foreach (var family in byMeter)
         {
             if (family.Instrument.Meter != scope)
             {
@@ -106,7 +108,9 @@ internal sealed class MeterCollector : IDisposable
             if (!_families.Contains(family))
             {
                 // In name order, kept as they are added so that a scrape need not sort them.
-                _families = [.. _families.Append(family).OrderBy(f => f.Name, StringComparer.Ordinal)];
+                MetricFamily[] families = [.. _families, family];
+                Array.Sort(families, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+                _families = families;
             }
 
             listener.EnableMeasurementEvents(instrument, family);
@@ -136,10 +140,32 @@ internal sealed class MeterCollector : IDisposable
             : null;
     }
 
-    // The instrument's advice, as ASP.NET Core and Kestrel give for their durations, else a default for its unit.
-    private static double[] Bounds(Instrument instrument) =>
-        (instrument as Instrument<double>)?.Advice?.HistogramBucketBoundaries is { Count: > 0 } doubles ? [.. doubles]
-        : (instrument as Instrument<long>)?.Advice?.HistogramBucketBoundaries is { Count: > 0 } longs ? [.. longs.Select(b => (double)b)]
-        : instrument.Unit == "s" ? SecondsBounds
-        : DefaultBounds;
+    // The instrument's advice, as ASP.NET Core and Kestrel give for their durations, else a default
+    // for its unit. Copied by loops: LINQ over doubles and longs would be code of its own in the file.
+    private static double[] Bounds(Instrument instrument)
+    {
+        if ((instrument as Instrument<double>)?.Advice?.HistogramBucketBoundaries is { Count: > 0 } doubles)
+        {
+            var bounds = new double[doubles.Count];
+            for (int i = 0; i < bounds.Length; i++)
+            {
+                bounds[i] = doubles[i];
+            }
+
+            return bounds;
+        }
+
+        if ((instrument as Instrument<long>)?.Advice?.HistogramBucketBoundaries is { Count: > 0 } longs)
+        {
+            var bounds = new double[longs.Count];
+            for (int i = 0; i < bounds.Length; i++)
+            {
+                bounds[i] = longs[i];
+            }
+
+            return bounds;
+        }
+
+        return instrument.Unit == "s" ? SecondsBounds : DefaultBounds;
+    }
 }

@@ -138,9 +138,21 @@ internal sealed class PrometheusText(bool openMetrics = false) : IDisposable
     /// </summary>
     public static string Labels(IEnumerable<KeyValuePair<string, object?>> tags)
     {
-        var text = new StringBuilder();
-        foreach (var (name, value) in tags.Select(t => (PrometheusNames.Label(t.Key), Text(t.Value))).OrderBy(l => l.Item1, StringComparer.Ordinal))
+        // Names and values side by side, sorted together: a list of pairs would be value-type generic code of its own in the file.
+        var names = new List<string>();
+        var values = new List<string>();
+        foreach (var tag in tags)
         {
+            names.Add(PrometheusNames.Label(tag.Key));
+            values.Add(Text(tag.Value));
+        }
+
+        string[] sortedNames = [.. names], sortedValues = [.. values];
+        Array.Sort(sortedNames, sortedValues, StringComparer.Ordinal);
+        var text = new StringBuilder();
+        for (int i = 0; i < sortedNames.Length; i++)
+        {
+            string name = sortedNames[i], value = sortedValues[i];
             if (text.Length > 0)
             {
                 text.Append(',');

@@ -12,14 +12,11 @@ internal sealed class SeriesTable<T>(int limit, Func<string, T> create) where T 
     private readonly Lock _adding = new();
     private Entry[] _entries = [];
 
-    /// <summary>The series in the order they appeared.</summary>
-    public IEnumerable<T> All => Volatile.Read(ref _entries).Select(e => e.Series);
-
     /// <summary>Whether no measurement has been recorded yet.</summary>
     public bool IsEmpty => Volatile.Read(ref _entries).Length == 0;
 
     /// <summary>The series with the tags they were made for, in the order they appeared.</summary>
-    public IEnumerable<(KeyValuePair<string, object?>[] Tags, T Series)> Tagged => Volatile.Read(ref _entries).Select(e => (e.Tags, e.Series));
+    public IReadOnlyList<Entry> Entries => Volatile.Read(ref _entries);
 
     /// <summary>The series of these tags, created on first use.</summary>
     /// <returns>null when the metric already has <c>limit</c> series and these tags are new.</returns>
@@ -129,5 +126,6 @@ internal sealed class SeriesTable<T>(int limit, Func<string, T> create) where T 
         return false;
     }
 
-    private sealed record Entry(int Hash, KeyValuePair<string, object?>[] Tags, T Series);
+    /// <summary>One series and the tags it was made for.</summary>
+    public sealed record Entry(int Hash, KeyValuePair<string, object?>[] Tags, T Series);
 }

@@ -32,7 +32,7 @@ internal sealed class ValueFamily(string name, string type, string? help, bool s
 
     protected override void WriteSeries(PrometheusText text)
     {
-        foreach (var series in _series.All)
+        foreach (var (_, _, series) in _series.Entries)
         {
             text.Sample(Name, series.Labels, Volatile.Read(ref series.Value));
         }
@@ -42,7 +42,7 @@ internal sealed class ValueFamily(string name, string type, string? help, bool s
 
     protected override void WritePoints(OtlpMetricsWriter otlp)
     {
-        foreach (var (tags, series) in _series.Tagged)
+        foreach (var (_, tags, series) in _series.Entries)
         {
             otlp.NumberPoint(tags, Volatile.Read(ref series.Value));
         }
