@@ -62,5 +62,4 @@ internal static partial class SshFailure
     // by 192.0.2.10 port 22", or "reset" for a TCP reset.
     [GeneratedRegex(@"^Connection (closed|reset) by \S+ port \d+\r?$", RegexOptions.Multiline)]
     private static partial Regex ClosedOrResetByPeer();
-
 }
