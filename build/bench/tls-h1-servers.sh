@@ -16,6 +16,9 @@ launch_server() { # server port log [command...]
     chunked) exec env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 "$@" "$chunked" "${dotnet[@]}" ;;
     sized) exec env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=0 "$@" "$native" "${dotnet[@]}" ;;
     inline) exec "$@" "$native" "${dotnet[@]}" ;;
+    # percore: as generated now, but with the runtime's own count of socket event threads under inline
+    # completions, one per core, where the package sets one for every two (build/bench/event-threads.sh).
+    percore) exec env DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT="$(nproc)" "$@" "$native" "${dotnet[@]}" ;;
     go) exec "$@" "$WORK/bench-go" -host 127.0.0.1 -port "$port" -cert "$cert" -key "$key" ;;
     esac > "$log" 2>&1 &
     pid[$server]=$!
