@@ -35,28 +35,5 @@ for server in "${servers[@]}"; do
 done
 
 results=$WORK/results.tsv
-printf 'cycle\tload\tserver\trps\tp50_ms\tp99_ms\terrors\n' > "$results"
-loads=("h1s /plaintext" "h1s /json" "h1s /table?sort=price&page=3" "h2s /plaintext")
-note "$CYCLES cycles of ${#loads[@]} loads x ${#servers[@]} servers, ${DURATION}s each"
-for ((cycle = 1; cycle <= CYCLES; cycle++)); do
-    for load in "${loads[@]}"; do
-        read -r proto path <<< "$load"
-        for ((k = 0; k < ${#servers[@]}; k++)); do
-            server=${servers[$(((k + cycle) % ${#servers[@]}))]}
-            read -r rps p50 p99 errors < <(generate_load "$proto" "https://127.0.0.1:$(port "$server")$path" "$DURATION")
-            printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$cycle" "$proto $path" "$server" "$rps" "$p50" "$p99" "$errors" >> "$results"
-        done
-    done
-done
-
-# Medians: of requests/s and p99 per server, and of each cycle's ratio to the per-core count and to Go.
-awk -F '\t' 'NR > 1 { rps[$2, $3, $1] = $4; p99[$2, $3, $1] = $6; loads[$2] = 1; servers[$3] = 1; if ($1 > n) n = $1 }
-    function median(a, k,    i, j, t) { for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-        return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
-    END {
-        printf "%-30s %-8s %9s %9s %9s %7s\n", "load", "server", "req/s", "p99 ms", "/percore", "/go"
-        for (l in loads) for (s in servers) {
-            for (c = 1; c <= n; c++) { r[c] = rps[l, s, c]; q[c] = p99[l, s, c]; x[c] = rps[l, s, c] / rps[l, "percore", c]; g[c] = rps[l, s, c] / rps[l, "go", c] }
-            printf "%-30s %-8s %9.0f %9.2f %9.3f %7.3f\n", l, s, median(r, n), median(q, n), median(x, n), median(g, n)
-        }
-    }' "$results" | sort
+alternate_loads "$results"
+print_medians "$results" percore
