@@ -127,5 +127,5 @@ internal sealed class SeriesTable<T>(int limit, Func<string, T> create) where T 
     }
 
     /// <summary>One series and the tags it was made for.</summary>
-    public sealed record Entry(int Hash, KeyValuePair<string, object?>[] Tags, T Series);
+    internal sealed record Entry(int Hash, KeyValuePair<string, object?>[] Tags, T Series);
 }
