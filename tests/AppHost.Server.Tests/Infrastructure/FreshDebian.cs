@@ -65,10 +65,13 @@ public sealed class FreshDebian : IAsyncLifetime
     }
 
     /// <summary>Starts <paramref name="command"/> in a container of <paramref name="root"/>, in <c>/repo</c>, the copy <paramref name="repository"/>.</summary>
-    public Run Start(string root, string repository, IReadOnlyList<string> command) =>
-        new(Process.Start(new ProcessStartInfo("systemd-nspawn",
+    public Run Start(string root, string repository, IReadOnlyList<string> command)
+    {
+        // In a cgroup of its own, as every container: not in the one a booted container's systemd manages.
+        var cgroup = ContainerCgroup.Create();
+        var nspawn = cgroup.Wrap(
         [
-            "--directory", root, "--volatile=overlay", "--register=no", "--keep-unit", "--quiet", "--pipe",
+            "systemd-nspawn", "--directory", root, "--volatile=overlay", "--register=no", "--keep-unit", "--quiet", "--pipe",
             // This machine's network (no --private-network): the SDK restores from nuget.org and the
             // build downloads the old glibc from Debian; the test reaches the server on loopback.
             // The CA certificates are this machine's too: a network that inspects TLS (CI's may) has its CA there.
@@ -78,22 +81,26 @@ public sealed class FreshDebian : IAsyncLifetime
             // No MSBuild node outlives the build: the container ends with its first process.
             "--setenv", "MSBUILDDISABLENODEREUSE=1",
             .. command,
-        ])
+        ]);
+        return new(Process.Start(new ProcessStartInfo(nspawn[0], nspawn.Skip(1))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-        })!);
+        })!, cgroup);
+    }
 
     /// <summary>A container's run: its output, collected, and its end; disposing stops it.</summary>
     public sealed class Run : IAsyncDisposable
     {
         private readonly Process _nspawn;
+        private readonly ContainerCgroup _cgroup;
         private readonly Task<string> _output;
         private readonly Task<string> _errors;
 
-        internal Run(Process nspawn)
+        internal Run(Process nspawn, ContainerCgroup cgroup)
         {
             _nspawn = nspawn;
+            _cgroup = cgroup;
             _output = nspawn.StandardOutput.ReadToEndAsync();
             _errors = nspawn.StandardError.ReadToEndAsync();
         }
@@ -128,6 +135,7 @@ public sealed class FreshDebian : IAsyncLifetime
             }
 
             _nspawn.Dispose();
+            _cgroup.Delete();
         }
     }
 }

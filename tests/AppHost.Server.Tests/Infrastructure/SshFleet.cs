@@ -123,14 +123,25 @@ public sealed class SshFleet : IAsyncLifetime
 
     private async Task WaitForSshdAsync(SshHost host)
     {
+        await WaitForLoginAsync(host, host.Alias);
+        // pam_nologin turns every user but root away while /run/nologin says the system is booting up.
+        // systemd-user-sessions.service removes it at the end of the boot; when that unit failed (see
+        // ContainerCgroup), root got in and the sudo user never did. So both are waited for, and a
+        // host that never lets one in says why.
+        await WaitForLoginAsync(host, $"{SshHost.SudoUser}@{host.Alias}");
+    }
+
+    private async Task WaitForLoginAsync(SshHost host, string destination)
+    {
         CommandRun? last = null;
         try
         {
-            await Poll.UntilAsync(async () => (last = await SshAsync(host.Alias, "true")).ExitCode == 0, SshdTimeout, $"sshd on {host.Alias} to let root in");
+            await Poll.UntilAsync(async () => (last = await SshAsync(destination, "true")).ExitCode == 0, SshdTimeout, $"sshd on {host.Alias} to let {destination} in");
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"{e.Message}; ssh said: {last?.Errors.Trim()}", e);
+            var state = await host.RunAsync(["sh", "-c", "systemctl is-system-running; systemctl --failed --no-legend; ls -l /run/nologin; journalctl -b --no-pager -u systemd-user-sessions | tail -5"], check: false);
+            throw new TimeoutException($"{e.Message}; ssh said: {last?.Errors.Trim()}; the host says: {state.Output.Trim()}", e);
         }
     }
 

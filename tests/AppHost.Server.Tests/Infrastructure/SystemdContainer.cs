@@ -33,6 +33,7 @@ public sealed class SystemdContainer : IAsyncLifetime
     private readonly string? _architecture;
     private readonly IReadOnlyList<string> _nspawnArguments;
     private Process? _nspawn;
+    private ContainerCgroup? _cgroup;
 
     /// <summary>The systemd tests' container: Debian 12 with <see cref="Packages"/>.</summary>
     public SystemdContainer()
@@ -95,13 +96,15 @@ public sealed class SystemdContainer : IAsyncLifetime
         }
 
         string root = await DebianRoot.EnsureAsync(_release, _packages, _architecture);
-        _nspawn = Process.Start(new ProcessStartInfo("systemd-nspawn",
+        _cgroup = ContainerCgroup.Create();
+        var command = _cgroup.Wrap(
         [
-            "--directory", root, "--volatile=overlay", "--private-network", "--register=no", "--keep-unit",
+            "systemd-nspawn", "--directory", root, "--volatile=overlay", "--private-network", "--register=no", "--keep-unit",
             .. _machine is null ? Array.Empty<string>() : ["--machine", _machine],
             .. _nspawnArguments,
             "--quiet", "--boot",
-        ])
+        ]);
+        _nspawn = Process.Start(new ProcessStartInfo(command[0], command.Skip(1))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -180,6 +183,7 @@ public sealed class SystemdContainer : IAsyncLifetime
         }
 
         _nspawn.Dispose();
+        _cgroup?.Delete();
     }
 
     private IReadOnlyList<string> Enter => ["nsenter", "--target", InitPid.ToString(CultureInfo.InvariantCulture), "--all"];
