@@ -42,7 +42,7 @@ public sealed class AutomaticHttpsTests : IDisposable
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(HttpVersion.Version20, response.Version);
             Assert.Equal(Domain, leaf.GetNameInfo(X509NameType.DnsName, forIssuer: false));
-            Assert.Equal(1, pebble.CountInLog(OrderAdded));
+            Assert.Equal(1, await pebble.CountInLogAsync(OrderAdded));
             AssertStateFilesArePrivate();
             app.Process.Signal(PosixSignal.SIGTERM);
             Assert.Equal(0, await app.Process.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -52,7 +52,7 @@ public sealed class AutomaticHttpsTests : IDisposable
         await using var restarted = await StartAsync(pebble, https);
         var served = await VerifyingTls.HandshakeAsync(https, Domain, pebble.IssuingRoot);
         Assert.Contains(restarted.LogEvents(), e => e.GetProperty("@mt").GetString()!.StartsWith("ACME: serving the stored certificate", StringComparison.Ordinal));
-        Assert.Equal(1, pebble.CountInLog(OrderAdded));
+        Assert.Equal(1, await pebble.CountInLogAsync(OrderAdded));
         Assert.True(served.NotAfter > DateTime.Now, "the stored certificate is valid");
     }
 
@@ -72,7 +72,7 @@ public sealed class AutomaticHttpsTests : IDisposable
 
         Assert.Contains(app.LogEvents(), e => e.GetProperty("@mt").GetString()!.StartsWith("ACME: {Failed:l} for {Name:l} failed", StringComparison.Ordinal)
             && e.GetProperty("Failed").GetString() == "tls-alpn-01" && e.GetProperty("Other").GetString() == "http-01");
-        Assert.Equal(2, pebble.CountInLog(OrderAdded));
+        Assert.Equal(2, await pebble.CountInLogAsync(OrderAdded));
         Assert.Equal(HttpStatusCode.PermanentRedirect, redirect.StatusCode);
     }
 
@@ -120,7 +120,7 @@ public sealed class AutomaticHttpsTests : IDisposable
         var b = await IssuedAsync(other, pebble);
 
         Assert.Equal(a.SerialNumber, b.SerialNumber);
-        Assert.Equal(1, pebble.CountInLog(OrderAdded));
+        Assert.Equal(1, await pebble.CountInLogAsync(OrderAdded));
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public sealed partial class DeployTests
             Assert.Contains($"\tcertificate until {tls.Certificate.NotAfter.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}", status.Output);
             // The CA's file is root's alone on the host; the server gets it from systemd.
             Assert.Equal("600 root root\n", (await host.RunAsync(["stat", "-c", "%a %U %G", "/etc/apphost/acme/acme-ca.pem"])).Output);
-            Assert.Equal(1, pebble.CountInLog("Added order"));
+            Assert.Equal(1, await pebble.CountInLogAsync("Added order"));
         }
         finally
         {

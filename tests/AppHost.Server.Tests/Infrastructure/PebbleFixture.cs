@@ -42,6 +42,9 @@ public sealed class PebbleFixture : IAsyncDisposable
     // Pebble needs a moment to make its CA keys; 30 s allows for a machine busy with other builds.
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
+    // What Pebble logs for the request that marks how far its log has been read (ReadLogUpToNowAsync).
+    private const string MarkLine = "HEAD /dir -> calling handler()";
+
     // A port taken twice in a row by another test is already rare; a third time would mean something else is wrong.
     private const int MaxStartAttempts = 3;
 
@@ -74,9 +77,35 @@ public sealed class PebbleFixture : IAsyncDisposable
         }
     }
 
-    /// <summary>How many log lines contain <paramref name="text"/>, e.g. "POST /order-plz" for the orders Pebble received.</summary>
+    /// <summary>
+    /// How many log lines contain <paramref name="text"/>, e.g. "POST /order-plz" for the orders Pebble
+    /// received, once the log has been read up to now (<see cref="ReadLogUpToNowAsync"/>).
+    /// </summary>
+    public async Task<int> CountInLogAsync(string text)
+    {
+        await ReadLogUpToNowAsync();
+        return CountInLog(text);
+    }
+
+    /// <summary>How many of the log lines read so far contain <paramref name="text"/>: for a poll, which reads again.</summary>
     public int CountInLog(string text) =>
         Log.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Waits until the log holds every line Pebble wrote before this call. Pebble logs a request as its
+    /// handler starts, before it answers, but the lines reach <see cref="Log"/> through a reader of its
+    /// output that may lag behind: a count taken right after an answer can miss that request's line.
+    /// A HEAD of the directory, which only this fixture sends (ACME clients GET it), marks the present:
+    /// once its line is read, so is every line before it.
+    /// </summary>
+    private async Task ReadLogUpToNowAsync()
+    {
+        int marksBefore = CountInLog(MarkLine);
+        using var http = CreateHttpClient();
+        using var response = await http.SendAsync(new HttpRequestMessage(HttpMethod.Head, DirectoryUrl));
+        response.EnsureSuccessStatusCode();
+        await Poll.UntilAsync(() => Task.FromResult(CountInLog(MarkLine) > marksBefore), StartTimeout, "Pebble's log to show the marking HEAD /dir");
+    }
 
     /// <summary>An HttpClient that trusts Pebble's HTTPS certificate, and verifies it.</summary>
     public HttpClient CreateHttpClient()

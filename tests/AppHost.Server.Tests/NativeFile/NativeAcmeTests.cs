@@ -50,7 +50,7 @@ public sealed class NativeAcmeTests(NativeAppFixture native) : IDisposable
         // Restarted: the stored certificate at the first handshake, then its renewal while the server runs.
         await using var restarted = await RunningApp.LaunchAsync(native.NativeFile, options, environment);
         Assert.Equal(first.SerialNumber, (await VerifyingTls.HandshakeAsync(https, Domain, pebble.IssuingRoot)).SerialNumber);
-        Assert.Equal(1, pebble.CountInLog("Added order"));
+        Assert.Equal(1, await pebble.CountInLogAsync("Added order"));
         await Poll.UntilAsync(async () => (await VerifyingTls.HandshakeAsync(https, Domain, pebble.IssuingRoot)).SerialNumber != first.SerialNumber,
             TimeSpan.FromSeconds(60), "the renewed certificate on a new handshake");
     }

@@ -221,7 +221,7 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
         // A restart serves the stored certificate; no second order.
         await _container.RunAsync(["systemctl", "restart", "shopacme.service"]);
         Assert.Equal("200 2", (await CommandRun.RunAsync([.. _container.InNetwork, .. verified])).AssertSucceeded().Output);
-        Assert.Equal(1, pebble.CountInLog("Added order"));
+        Assert.Equal(1, await pebble.CountInLogAsync("Added order"));
         await _container.RunAsync(["systemctl", "stop", "shopacme.service", "shopacme.socket", "shopacme-http.socket"]);
     }
 

@@ -34,7 +34,7 @@ public sealed class CertificateMaintainerTests
         Assert.True(DateTime.UtcNow < first.Leaf.NotAfter.ToUniversalTime(), "the renewal came after the first certificate expired");
         Assert.True(second.Leaf.HasPrivateKey);
         PebbleOrderTests.AssertChainValidates(new CertificateStore(StoreFolder(state.Path, pebble)).ReadChainPem("renew.example.com")!, pebble.IssuingRoot);
-        Assert.Equal(2, pebble.CountInLog("POST /order-plz"));
+        Assert.Equal(2, await pebble.CountInLogAsync("POST /order-plz"));
         Assert.DoesNotContain(events, e => e.Level >= LogEventLevel.Warning);
         var orders = Assert.Single(run.Orders.Snapshot());
         Assert.Equal(("renew.example.com", 1L, 0L, 1L, 0L), (orders.Name, orders.NewObtained, orders.NewFailed, orders.RenewalObtained, orders.RenewalFailed));
@@ -61,7 +61,7 @@ public sealed class CertificateMaintainerTests
             await Poll.UntilAsync(() => Task.FromResult(!handedAgain.IsEmpty), Deadline, "the restarted maintainer handing the stored certificate");
         }
 
-        Assert.Equal(1, pebble.CountInLog("POST /order-plz"));
+        Assert.Equal(1, await pebble.CountInLogAsync("POST /order-plz"));
     }
 
     [Theory]
@@ -87,7 +87,7 @@ public sealed class CertificateMaintainerTests
         var (_, certificate) = Assert.Single(handed);
         Assert.True(certificate.Leaf.NotAfter.ToUniversalTime() > DateTime.UtcNow);
         PebbleOrderTests.AssertChainValidates(store.ReadChainPem("renew.example.com")!, pebble.IssuingRoot);
-        Assert.Equal(1, pebble.CountInLog("POST /order-plz"));
+        Assert.Equal(1, await pebble.CountInLogAsync("POST /order-plz"));
     }
 
     [Fact]

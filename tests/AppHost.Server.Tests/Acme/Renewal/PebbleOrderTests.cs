@@ -57,8 +57,8 @@ public sealed class PebbleOrderTests
 
         Assert.Equal(created, found);
         // First start: a lookup, refused, then the creation. The restart: one lookup, nothing created.
-        Assert.Equal(3, pebble.CountInLog("POST /sign-me-up"));
-        Assert.Equal(1, pebble.CountInLog("There are now 1 accounts in memory"));
+        Assert.Equal(3, await pebble.CountInLogAsync("POST /sign-me-up"));
+        Assert.Equal(1, await pebble.CountInLogAsync("There are now 1 accounts in memory"));
     }
 
     [Fact]
