@@ -81,6 +81,28 @@ func (t table) median(column string, where map[string]string) (float64, bool) {
 			values = append(values, v)
 		}
 	}
+	return medianOf(values)
+}
+
+// byRound is the column of the rows that match every key=value of where, keyed by their round.
+func (t table) byRound(column string, where map[string]string) map[string]float64 {
+	values := map[string]float64{}
+	for _, row := range t {
+		match := true
+		for key, value := range where {
+			if row[key] != value {
+				match = false
+			}
+		}
+		if v, err := strconv.ParseFloat(row[column], 64); match && err == nil {
+			values[row["round"]] = v
+		}
+	}
+	return values
+}
+
+// medianOf the values; ok is false when there are none.
+func medianOf(values []float64) (float64, bool) {
 	if len(values) == 0 {
 		return 0, false
 	}

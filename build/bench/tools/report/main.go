@@ -72,6 +72,21 @@ func (r run) rate(server, proto, endpoint string) (float64, bool) {
 	return r.load.median("rps", map[string]string{"server": server, "proto": proto, "endpoint": endpoint})
 }
 
+// roundRatio is the median over the rounds of one server's requests/s over another's in the same
+// round. The rounds interleave the servers, so a burst of stolen CPU that slows one round slows
+// both sides of its ratio; the ratio of two medians can pair a fast round with a slow one.
+func (r run) roundRatio(server, other, proto, endpoint string) (float64, bool) {
+	mine := r.load.byRound("rps", map[string]string{"server": server, "proto": proto, "endpoint": endpoint})
+	theirs := r.load.byRound("rps", map[string]string{"server": other, "proto": proto, "endpoint": endpoint})
+	var ratios []float64
+	for round, v := range mine {
+		if w, ok := theirs[round]; ok && w > 0 {
+			ratios = append(ratios, v/w)
+		}
+	}
+	return medianOf(ratios)
+}
+
 func (r run) latency(column, server, proto, endpoint string) (float64, bool) {
 	return r.load.median(column, map[string]string{"server": server, "proto": proto, "endpoint": endpoint})
 }
