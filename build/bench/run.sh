@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks the native app against the same app on JIT, Go net/http and nginx; writes docs/benchmarks.md and .png.
-# Run: build/bench/run.sh   (about 10 minutes on 2 cores, loopback only; try it with ROUNDS=1 DURATION=1 DOCS=/tmp/docs)
+# Run: build/bench/run.sh   (about 20 minutes on 2 cores, loopback only; try it with ROUNDS=1 DURATION=1 DOCS=/tmp/docs)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bench=$root/build/bench
 WORK=${WORK:-$root/artifacts/bench}     # everything built, generated or logged goes here
 DOCS=${DOCS:-$root/docs}                # where benchmarks.md and benchmarks.png are written
-ROUNDS=${ROUNDS:-3}                     # interleaved load rounds; every number is the median over them
+ROUNDS=${ROUNDS:-7}                     # interleaved load rounds; every number is the median over them (3 left per-round ratios 0.84-1.13x on one row)
 STARTUP_ROUNDS=${STARTUP_ROUNDS:-5}     # interleaved start-up rounds (about 10 s each)
 DURATION=${DURATION:-3}                 # seconds of each measured load run
 WARMUP=${WARMUP:-1}                     # seconds of load per server and scenario before the first round
