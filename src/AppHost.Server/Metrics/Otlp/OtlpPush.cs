@@ -116,7 +116,9 @@ internal sealed class OtlpPush : IAsyncDisposable
             // ByteArrayContent, which ACME's requests use already, rather than ReadOnlyMemoryContent and its stream (3 KB more of file).
             using var content = new ByteArrayContent(body.Array!, body.Offset, body.Count);
             content.Headers.ContentType = Protobuf;
-            using var response = await _http.PostAsync(_endpoint, content, cancel);
+            // Off the socket event thread the reply completed on (InlineSocketCompletions): what follows
+            // may log, and a console write that waits on a full journal would stall every connection.
+            using var response = await _http.PostAsync(_endpoint, content, cancel).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
             problem = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
         }
         catch (OperationCanceledException) when (cancel == _stop.Token && cancel.IsCancellationRequested)
