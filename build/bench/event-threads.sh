@@ -22,18 +22,10 @@ mkdir -p "$WORK/logs"
 
 if [ "${BUILD:-1}" != 0 ]; then
     build
-    (cd "$bench/go" && GOPROXY=off go build -trimpath -ldflags="-s -w" -o "$WORK/bench-go" .) > "$WORK/logs/go-build.log" 2>&1 ||
-        die "go build failed; see $WORK/logs/go-build.log"
+    build_go
 fi
 [ -x "$native" ] && [ -x "$WORK/bench-go" ] || die "nothing built in $WORK: run without BUILD=0"
 
 servers=(inline percore go)
 port() { case $1 in inline) echo $((PORT_BASE + 1)) ;; percore) echo $((PORT_BASE + 2)) ;; go) echo $((PORT_BASE + 3)) ;; esac }
-trap stop_all EXIT
-for server in "${servers[@]}"; do
-    launch_server "$server" "$(port "$server")" "$WORK/logs/$server.log"
-done
-
-results=$WORK/results.tsv
-alternate_loads "$results"
-print_medians "$results" percore
+compare_servers percore

@@ -28,17 +28,9 @@ if [ "${BUILD:-1}" != 0 ]; then
     sed -i '/app\.UseSizedResponses();/d' "$WORK/chunked/src/Bench/Program.cs"
     cli publish "$WORK/chunked" --rid linux-x64 --no-smoke > /dev/null 2> "$WORK/logs/publish-chunked.log" ||
         die "publishing the chunked build failed; see $WORK/logs/publish-chunked.log"
-    (cd "$bench/go" && GOPROXY=off go build -trimpath -ldflags="-s -w" -o "$WORK/bench-go" .) > "$WORK/logs/go-build.log" 2>&1 ||
-        die "go build failed; see $WORK/logs/go-build.log"
+    build_go
 fi
 [ -x "$native" ] && [ -x "$chunked" ] && [ -x "$WORK/bench-go" ] || die "nothing built in $WORK: run without BUILD=0"
 
 port() { case $1 in chunked) echo $((PORT_BASE + 1)) ;; sized) echo $((PORT_BASE + 2)) ;; inline) echo $((PORT_BASE + 3)) ;; go) echo $((PORT_BASE + 4)) ;; esac }
-trap stop_all EXIT
-for server in "${servers[@]}"; do
-    launch_server "$server" "$(port "$server")" "$WORK/logs/$server.log"
-done
-
-results=$WORK/results.tsv
-alternate_loads "$results"
-print_medians "$results" chunked
+compare_servers chunked

@@ -1,6 +1,6 @@
 # The servers build/bench/tls-h1-cost.sh, tls-h1-profile.sh and event-threads.sh compare and how each starts,
-# and the alternating load runs and their medians that tls-h1-cost.sh and event-threads.sh share.
-# Sourced after common.sh, which sets $WORK, $native, $cert and $key.
+# and what tls-h1-cost.sh and event-threads.sh share: the Go build, and the alternating load runs and their medians.
+# Sourced after common.sh, which sets $WORK, $native, $cert and $key, and after $bench is set.
 # shellcheck shell=bash
 
 chunked=$WORK/chunked/artifacts/publish/linux-x64/bench
@@ -28,6 +28,24 @@ launch_server() { # server port log [command...]
         sleep 0.1 # pacing between probes; the loop ends on the answer or the count
     done
     die "$server did not answer; see $log"
+}
+
+# Builds the Go server into $WORK/bench-go (standard library only: no downloads).
+build_go() {
+    (cd "$bench/go" && GOPROXY=off go build -trimpath -ldflags="-s -w" -o "$WORK/bench-go" .) > "$WORK/logs/go-build.log" 2>&1 ||
+        die "go build failed; see $WORK/logs/go-build.log"
+}
+
+# Starts every server of $servers on its port (port SERVER), runs the alternating loads into
+# $WORK/results.tsv and prints their medians against the baseline server; the servers stop on exit.
+compare_servers() { # baseline
+    local server
+    trap stop_all EXIT
+    for server in "${servers[@]}"; do
+        launch_server "$server" "$(port "$server")" "$WORK/logs/$server.log"
+    done
+    alternate_loads "$WORK/results.tsv"
+    print_medians "$WORK/results.tsv" "$1"
 }
 
 # The loads tls-h1-cost.sh and event-threads.sh run: HTTPS HTTP/1.1 on the three endpoints, and HTTP/2.
