@@ -67,9 +67,9 @@ func readPairs(path string) (map[string][]string, error) {
 	return pairs, nil
 }
 
-// median of the column over the rows that match every key=value of where; ok is false when none do.
-func (t table) median(column string, where map[string]string) (float64, bool) {
-	var values []float64
+// matching is the rows that match every key=value of where.
+func (t table) matching(where map[string]string) table {
+	var rows table
 	for _, row := range t {
 		match := true
 		for key, value := range where {
@@ -77,7 +77,18 @@ func (t table) median(column string, where map[string]string) (float64, bool) {
 				match = false
 			}
 		}
-		if v, err := strconv.ParseFloat(row[column], 64); match && err == nil {
+		if match {
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// median of the column over the rows that match every key=value of where; ok is false when none do.
+func (t table) median(column string, where map[string]string) (float64, bool) {
+	var values []float64
+	for _, row := range t.matching(where) {
+		if v, err := strconv.ParseFloat(row[column], 64); err == nil {
 			values = append(values, v)
 		}
 	}
@@ -87,14 +98,8 @@ func (t table) median(column string, where map[string]string) (float64, bool) {
 // byRound is the column of the rows that match every key=value of where, keyed by their round.
 func (t table) byRound(column string, where map[string]string) map[string]float64 {
 	values := map[string]float64{}
-	for _, row := range t {
-		match := true
-		for key, value := range where {
-			if row[key] != value {
-				match = false
-			}
-		}
-		if v, err := strconv.ParseFloat(row[column], 64); match && err == nil {
+	for _, row := range t.matching(where) {
+		if v, err := strconv.ParseFloat(row[column], 64); err == nil {
 			values[row["round"]] = v
 		}
 	}
