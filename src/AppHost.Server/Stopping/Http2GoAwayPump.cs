@@ -15,7 +15,8 @@ namespace AppHost.Stopping;
 /// round-trip time)", a GOAWAY with the real last stream id. The PING is that round trip: the
 /// client acknowledges it only after everything it sent before reading the GOAWAY, so once Kestrel
 /// has read up to the acknowledgement it has seen every stream the client will ever open here, and
-/// <see cref="Acknowledged"/> fires. Kestrel then serves those and sends the second GOAWAY itself.
+/// <see cref="Acknowledged"/> fires. Kestrel then serves those and sends the second GOAWAY itself
+/// (if a stream is still open when it is told, it first repeats GOAWAY(2^31-1), which §6.8 allows).
 /// Frames are copied whole or in order; nothing is put inside a frame, and nothing before
 /// Kestrel's own SETTINGS frame, which must be first.
 /// </remarks>
