@@ -39,9 +39,16 @@ internal sealed class AppHostMetrics(ServerTls? tls, CancellationToken stopping,
         }
     }
 
-    public void Write(OtlpMetricsWriter otlp)
+    /// <param name="otlp">Where the push is written.</param>
+    /// <param name="measured">Metrics AppHost records as they happen, written first in the same scope.</param>
+    public void Write(OtlpMetricsWriter otlp, params ReadOnlySpan<MetricFamily> measured)
     {
         otlp.BeginScope(Scope, AppHostVersion);
+        foreach (var family in measured)
+        {
+            family.Write(otlp);
+        }
+
         foreach (var reading in Read())
         {
             if (reading.Points.Count == 0)

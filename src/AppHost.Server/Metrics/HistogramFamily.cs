@@ -28,11 +28,18 @@ internal sealed class HistogramFamily : MetricFamily
 
     public override void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (_series.Find(tags) is not { } series)
+        if (Find(tags) is { } series)
         {
-            return;
+            Record(series, value);
         }
+    }
 
+    /// <summary>The series of these tags, for a caller that records to it again and again without the lookup.</summary>
+    /// <returns>null once the metric has as many series as it keeps.</returns>
+    public Series? Find(ReadOnlySpan<KeyValuePair<string, object?>> tags) => _series.Find(tags);
+
+    public void Record(Series series, double value)
+    {
         // The first bound at or above the value (Prometheus's buckets are "less than or equal"); the last bucket is +Inf.
         int bucket = 0;
         while (bucket < _bounds.Length && value > _bounds[bucket])
@@ -83,7 +90,7 @@ internal sealed class HistogramFamily : MetricFamily
         }
     }
 
-    private sealed class Series(string labels, int buckets)
+    internal sealed class Series(string labels, int buckets)
     {
         public readonly string Labels = labels;
         public readonly long[] Buckets = new long[buckets];

@@ -11,10 +11,6 @@ namespace AppHost.Metrics;
 /// </summary>
 internal sealed class MeterCollector : IDisposable
 {
-    // A duration in seconds without the instrument's own advice gets ASP.NET Core's bounds for
-    // request durations, 5 ms to 10 s: what a web server's latency spans.
-    private static readonly double[] SecondsBounds = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-
     // Anything else: OpenTelemetry's default bounds, which span five decades.
     private static readonly double[] DefaultBounds = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
 
@@ -166,6 +162,7 @@ internal sealed class MeterCollector : IDisposable
             return bounds;
         }
 
-        return instrument.Unit == "s" ? SecondsBounds : DefaultBounds;
+        // A duration in seconds without the instrument's own advice gets the bounds of request durations.
+        return instrument.Unit == "s" ? RequestMetrics.DurationBounds : DefaultBounds;
     }
 }

@@ -40,7 +40,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     /// Starts collecting the app's metrics (ASP.NET Core's, Kestrel's, the runtime's, the process's
     /// and AppHost's), listening for scrapes if <c>--metrics-port</c> or systemd asks for it, and
     /// pushing them by OTLP if <c>--otlp-endpoint</c> does. Call it after <c>builder.Build()</c> and
-    /// before the app starts, so its first request is counted.
+    /// before any middleware: it adds the one that times the app's requests, which must see them all.
     /// </summary>
     /// <param name="app">The built app: its meters are exported, and its ready file names the listener.</param>
     /// <param name="options">--metrics-port, --metrics-host, --otlp-endpoint and --otlp-interval.</param>
@@ -80,6 +80,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
 
         // One collector for both: a second would record every measurement twice.
         var page = new MetricsPage(app, tls);
+        page.TimeRequests(app);
         return listen ? ListenAsync(app, options, socket, page, otlp, log) : Task.FromResult<MetricsEndpoint?>(new MetricsEndpoint(null, StartPush(page, otlp, options, log), page));
     }
 

@@ -4,8 +4,8 @@ using Microsoft.AspNetCore.Builder;
 namespace AppHost.Metrics;
 
 /// <summary>
-/// What GET /metrics answers and an OTLP push sends: the instruments of ASP.NET Core, Kestrel and the
-/// runtime, then the process's and AppHost's own metrics.
+/// What GET /metrics answers and an OTLP push sends: the instruments of Kestrel and the runtime, the
+/// app's requests, then the process's and AppHost's own metrics.
 /// </summary>
 internal sealed class MetricsPage : IDisposable
 {
@@ -15,6 +15,7 @@ internal sealed class MetricsPage : IDisposable
     private static readonly string[] NotExported = ["kestrel.queued_requests"];
 
     private readonly MeterCollector _meters;
+    private readonly RequestMetrics _requests = new();
     private readonly ProcessMetrics _process = new();
     private readonly AppHostMetrics _appHost;
     private readonly Lock _scraping = new();
@@ -23,11 +24,12 @@ internal sealed class MetricsPage : IDisposable
     /// <param name="tls">The certificates in service, or null for plain HTTP.</param>
     public MetricsPage(WebApplication app, ServerTls? tls)
     {
-        // ASP.NET Core and Kestrel create their meters through the app's IMeterFactory, which is the meters' scope.
+        // Kestrel creates its meter through the app's IMeterFactory, which is the meter's scope. ASP.NET
+        // Core's request instruments (Microsoft.AspNetCore.Hosting) stay off: RequestMetrics times requests for less.
         object? scope = app.Services.GetService(typeof(System.Diagnostics.Metrics.IMeterFactory));
         _meters = new MeterCollector(instrument => !NotExported.Contains(instrument.Name) && instrument.Meter.Name switch
         {
-            "Microsoft.AspNetCore.Hosting" or "Microsoft.AspNetCore.Server.Kestrel" => scope is null || instrument.Meter.Scope == scope,
+            "Microsoft.AspNetCore.Server.Kestrel" => scope is null || instrument.Meter.Scope == scope,
             // The runtime's meter is one per process.
             "System.Runtime" => true,
             _ => false,
@@ -35,6 +37,9 @@ internal sealed class MetricsPage : IDisposable
         Server = app.Services.GetService(typeof(Microsoft.AspNetCore.Hosting.Server.IServer)) as Microsoft.AspNetCore.Hosting.Server.IServer;
         _appHost = new AppHostMetrics(tls, app.Lifetime.ApplicationStopping, app.Lifetime.ApplicationStopped);
     }
+
+    /// <summary>Adds the middleware that times the app's requests; before any other, so that it sees them all.</summary>
+    public void TimeRequests(IApplicationBuilder app) => _requests.Time(app);
 
     /// <summary>The app's server, whose addresses name this instance in an OTLP push.</summary>
     public Microsoft.AspNetCore.Hosting.Server.IServer? Server { get; }
@@ -49,6 +54,8 @@ internal sealed class MetricsPage : IDisposable
             _meters.Write(text);
         }
 
+        _requests.Durations.Write(text);
+        _requests.Active.Write(text);
         _process.Write(text);
         _appHost.Write(text);
         return text;
@@ -71,7 +78,8 @@ internal sealed class MetricsPage : IDisposable
             _meters.Write(otlp);
         }
 
-        _appHost.Write(otlp);
+        // The requests are AppHost's measurements: in its scope.
+        _appHost.Write(otlp, _requests.Durations, _requests.Active);
         return otlp.Finish();
     }
 

@@ -15,11 +15,18 @@ internal sealed class ValueFamily(string name, string type, string? help, bool s
 
     public override void Record(double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        if (_series.Find(tags) is not { } series)
+        if (Find(tags) is { } series)
         {
-            return;
+            Record(series, value);
         }
+    }
 
+    /// <summary>The series of these tags, for a caller that records to it again and again without the lookup.</summary>
+    /// <returns>null once the metric has as many series as it keeps.</returns>
+    public Series? Find(ReadOnlySpan<KeyValuePair<string, object?>> tags) => _series.Find(tags);
+
+    public void Record(Series series, double value)
+    {
         if (sums)
         {
             Add(ref series.Value, value);
@@ -48,7 +55,7 @@ internal sealed class ValueFamily(string name, string type, string? help, bool s
         }
     }
 
-    private sealed class Series(string labels)
+    internal sealed class Series(string labels)
     {
         public readonly string Labels = labels;
         public double Value;

@@ -40,10 +40,11 @@ public sealed class OtlpPushTests(NativeAppFixture native)
         Assert.Equal("apphostsample", resource["service.name"]);
         // As Prometheus names a scrape target: the machine and the app's port.
         Assert.Equal($"{Environment.MachineName}:{app.Address.Port}", resource["service.instance.id"]);
-        var duration = Metric(pushed, "Microsoft.AspNetCore.Hosting", "http.server.request.duration");
+        // AppHost times the requests itself, under ASP.NET Core's instrument name: in AppHost's scope.
+        var duration = Metric(pushed, "AppHost.Server", "http.server.request.duration");
         Assert.Equal("s", duration.GetProperty("unit").GetString());
         Assert.Equal("AGGREGATION_TEMPORALITY_CUMULATIVE", duration.GetProperty("histogram").GetProperty("aggregationTemporality").GetString());
-        // Each bucket its own count, one more than the bounds (ASP.NET Core's advice), summing to the point's count.
+        // Each bucket its own count, one more than the bounds (ASP.NET Core's), summing to the point's count.
         foreach (var point in duration.GetProperty("histogram").GetProperty("dataPoints").EnumerateArray())
         {
             long[] buckets = [.. point.GetProperty("bucketCounts").EnumerateArray().Select(b => long.Parse(b.GetString()!, CultureInfo.InvariantCulture))];

@@ -56,6 +56,7 @@ public static class Program
         await using var app = builder.Build();
         // --metrics-port: Prometheus's /metrics on a listener of its own, 127.0.0.1 unless --metrics-host opens it;
         // off without it, and only in a build with MetricsSupport (the csproj says why it is off).
+        // Before the middleware, as it adds the one that times every request.
         await using var metrics = await MetricsEndpoint.StartAsync(app, options, serviceManager, tls, log);
         // First, so it sees every request: during a stop (SIGTERM, systemctl restart), a request on
         // a keep-alive connection is answered with Connection: close rather than dropped.
