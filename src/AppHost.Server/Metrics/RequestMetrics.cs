@@ -19,11 +19,10 @@ namespace AppHost.Metrics;
 /// request's CPU on their own (docs/metrics.md), where the budget for all of metrics is 3. Here
 /// a request's series is found by a few reference compares (<see cref="RequestSeriesCache"/>),
 /// without a listener, a tag list or an allocation, and a request that completes synchronously
-/// runs no state machine. What is lost:
-/// tags an app adds through <c>IHttpMetricsTagsFeature</c> (the feature is absent, as whenever
-/// ASP.NET Core's metrics are off), and <c>aspnetcore.request.is_unhandled</c>; a request that
-/// matched no route is told apart by having no <c>http.route</c>, so unknown paths still share
-/// one series per status.
+/// runs no state machine. What is lost: tags an app adds through <c>IHttpMetricsTagsFeature</c>
+/// (the feature is absent, as whenever ASP.NET Core's metrics are off), and
+/// <c>aspnetcore.request.is_unhandled</c>; a request that matched no route is told apart by having
+/// no <c>http.route</c>, so unknown paths still share one series per status.
 /// </remarks>
 internal sealed class RequestMetrics
 {
