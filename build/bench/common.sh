@@ -86,3 +86,14 @@ stop_all() {
     done
     pid=()
 }
+
+# A throw-away certificate for HTTP/2, which h2load speaks only over TLS: P-256, the cheapest handshake.
+# Writes $cert and $key.
+throwaway_certificate() {
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
+        -addext subjectAltName=IP:127.0.0.1 -keyout "$key" -out "$cert" 2> "$WORK/logs/cert.log" || die "openssl failed; see $WORK/logs/cert.log"
+}
+
+# A process's CPU time so far, user and system, in ticks of 10 ms (fields 14 and 15 of /proc/PID/stat, counted
+# after the command name, which ends at the last ')').
+cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }

@@ -27,9 +27,7 @@ if [ "${BUILD:-1}" = 1 ]; then
         > "$WORK/logs/publish.log" 2>&1 || die "publishing failed; see $WORK/logs/publish.log"
 fi
 [ -x "$file" ] || die "$file is missing: run without BUILD=0"
-cert=$WORK/bench.pem key=$WORK/bench.key
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$key" -out "$cert" 2> "$WORK/logs/cert.log" || die "openssl failed; see $WORK/logs/cert.log"
+throwaway_certificate
 
 # As apphost kube runs it: HTTPS from a PEM pair, metrics on their own port, JSON logs (here at warning, so the log is not the load).
 "$file" --host 127.0.0.1 --port "$PORT" --cert "$cert" --key "$key" --metrics-port "$METRICS_PORT" --log-format json --log-level warning \

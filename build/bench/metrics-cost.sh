@@ -79,9 +79,7 @@ for variant in "${variants[@]}"; do
 done
 (cd "$bench/tools" && GOPROXY=off go build -o "$WORK/startup" ./startup) > "$WORK/logs/go-build.log" 2>&1 || die "go build failed; see $WORK/logs/go-build.log"
 # A throw-away certificate for HTTP/2, which h2load speaks only over TLS: P-256, the cheapest handshake.
-cert=$WORK/bench.pem key=$WORK/bench.key
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$key" -out "$cert" 2> "$WORK/logs/cert.log" || die "openssl failed; see $WORK/logs/cert.log"
+throwaway_certificate
 
 results=$WORK/results
 rm -rf "$results"
@@ -172,9 +170,6 @@ done
 
 # --- Throughput: wrk (HTTP/1.1, plain) and h2load (HTTP/2, TLS) on /healthz, one curl to scrape_url a second ----
 url() { echo "$scheme://127.0.0.1:$(app_port "$1")/healthz"; } # variant
-# The server's CPU time so far, user and system, in ticks of 10 ms (fields 14 and 15 of /proc/PID/stat, counted
-# after the command name, which ends at the last ')').
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 # One load run with its scraper beside it. Besides requests/s, the server's CPU time per request: on a machine shared
 # with other work the requests/s follow the share of the cores the server gets, while its CPU per request does not.
 run() { # round variant proto

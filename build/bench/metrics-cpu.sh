@@ -44,9 +44,7 @@ for variant in "${variants[@]}"; do
 done
 
 # A throw-away certificate for HTTP/2, which h2load speaks only over TLS: P-256, the cheapest handshake.
-cert=$WORK/bench.pem key=$WORK/bench.key
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost \
-    -addext subjectAltName=IP:127.0.0.1 -keyout "$key" -out "$cert" 2> "$WORK/logs/cert.log" || die "openssl failed; see $WORK/logs/cert.log"
+throwaway_certificate
 
 port() { case $1 in off) echo $((PORT_BASE + 1)) ;; metrics) echo $((PORT_BASE + 2)) ;; scrape) echo $((PORT_BASE + 3)) ;; esac }
 # Both files get one request a second beside the load: off its health check, metrics its metrics page.
@@ -65,8 +63,6 @@ launch() { # variant [options]
     done
     die "$variant did not answer; see $WORK/logs/$variant.log"
 }
-# The server's CPU time so far, user and system, in ticks of 10 ms (fields 14 and 15 of /proc/PID/stat).
-cpu_ticks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
 # Requests completed by one load run on core 0: wrk with one thread and 32 connections (plain HTTP/1.1), or h2load
 # with one thread, 16 connections of 10 streams (HTTP/2 over TLS); both keep one core busy without queueing much.
 load() { # proto url
