@@ -149,9 +149,8 @@ internal sealed class RequestMetrics
     // its first request; another scheme by its tags each time.
     private void Count(in Timing timing, int change)
     {
-        int scheme = timing.Scheme == "http" ? 0 : timing.Scheme == "https" ? 1 : -1;
-        int slot = (timing.Method * 2) + scheme;
-        if (scheme >= 0 && _activeSeries[slot] is { } known)
+        int slot = timing.ActiveSlot;
+        if (slot >= 0 && _activeSeries[slot] is { } known)
         {
             Active.Record(known, change);
             return;
@@ -160,7 +159,7 @@ internal sealed class RequestMetrics
         var tags = default(Tags);
         tags[0] = new(MethodTag, Methods[timing.Method]);
         tags[1] = new(SchemeTag, timing.Scheme);
-        if (scheme < 0)
+        if (slot < 0)
         {
             Active.Record(change, tags[..2]);
         }
@@ -203,7 +202,10 @@ internal sealed class RequestMetrics
         _ => null,
     };
 
-    /// <summary>When a request started, its method (an index of <see cref="Methods"/>) and its scheme.</summary>
+    /// <summary>
+    /// When a request started, its method (an index of <see cref="Methods"/>), its scheme, and its
+    /// active count's slot, worked out once for the start and the end.
+    /// </summary>
     private readonly struct Timing(long started, int method, string scheme)
     {
         public long Started { get; } = started;
@@ -211,6 +213,9 @@ internal sealed class RequestMetrics
         public int Method { get; } = method;
 
         public string Scheme { get; } = scheme;
+
+        /// <summary>The index in the slots of http and https, two per method; -1 for any other scheme.</summary>
+        public int ActiveSlot { get; } = scheme == "http" ? method * 2 : scheme == "https" ? (method * 2) + 1 : -1;
     }
 
     /// <summary>Room for the most tags a request has: method, scheme, status, protocol, route and error.</summary>
