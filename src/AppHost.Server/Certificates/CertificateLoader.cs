@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using AppHost.Files;
 
 namespace AppHost.Certificates;
 
@@ -17,7 +18,7 @@ internal static class CertificateLoader
     public static ServerCertificate Load(CertificateFiles files, DateTimeOffset now)
     {
         string? password = ReadPassword(files);
-        byte[] content = ReadFile(files.CertificatePath, "certificate", "--cert");
+        byte[] content = SmallFile.Read(files.CertificatePath, "certificate", "--cert");
         var certificate = IsPem(content)
             ? LoadPem(files, Encoding.ASCII.GetString(content), password)
             : LoadPkcs12(files.CertificatePath, content, password, files.PasswordVariable);
@@ -85,7 +86,7 @@ internal static class CertificateLoader
 
         // The first certificate of a PEM bundle is the server's own; the rest are its chain, in order.
         string keyPath = files.KeyPath ?? files.CertificatePath;
-        string keyPem = files.KeyPath is null ? certificatePem : Encoding.ASCII.GetString(ReadFile(files.KeyPath, "key", "--key"));
+        string keyPem = files.KeyPath is null ? certificatePem : Encoding.ASCII.GetString(SmallFile.Read(files.KeyPath, "key", "--key"));
         if (!keyPem.Contains(PemKeyMarker, StringComparison.Ordinal))
         {
             throw new StartupException(files.KeyPath is null
@@ -135,49 +136,8 @@ internal static class CertificateLoader
         }
 
         // The first line is the password; the newline an editor or `echo` adds is not part of it.
-        string text = Encoding.UTF8.GetString(ReadFile(passwordFile, "password file", "--cert-password-file"));
+        string text = Encoding.UTF8.GetString(SmallFile.Read(passwordFile, "password file", "--cert-password-file"));
         int end = text.IndexOfAny(['\r', '\n']);
         return end < 0 ? text : text[..end];
-    }
-
-    private static byte[] ReadFile(string path, string what, string option)
-    {
-        if (Directory.Exists(path))
-        {
-            throw new StartupException($"{what} '{path}' is a directory; give {option} the file inside it");
-        }
-
-        try
-        {
-            // Read with a bound rather than trusting the file's length, which a pipe does not have
-            // (--cert-password-file <(pass show site)). Certificates, keys and passwords are a few
-            // KiB; anything over 1 MiB is the wrong file.
-            const int MaxBytes = 1024 * 1024;
-            using var file = File.OpenRead(path);
-            using var content = new MemoryStream();
-            var buffer = new byte[16 * 1024];
-            for (int read; (read = file.Read(buffer)) > 0;)
-            {
-                content.Write(buffer, 0, read);
-                if (content.Length > MaxBytes)
-                {
-                    throw new StartupException($"{what} '{path}' is over {MaxBytes / 1024} KiB, too large to be a {what}; check the path given to {option}");
-                }
-            }
-
-            return content.ToArray();
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new StartupException($"{what} '{path}' does not exist; check the path given to {option}", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new StartupException($"{what} '{path}' cannot be read (permission denied); make it readable by the user running the server", e);
-        }
-        catch (IOException e)
-        {
-            throw new StartupException($"{what} '{path}' cannot be read: {e.Message}", e);
-        }
     }
 }

@@ -58,6 +58,10 @@ public sealed record ServerOptions
     /// <remarks>Defaults to 60 seconds, OpenTelemetry's own default (OTEL_METRIC_EXPORT_INTERVAL).</remarks>
     public TimeSpan OtlpInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>A file of headers sent with every push to <see cref="OtlpEndpoint"/>, one <c>Name: value</c> per line: a receiver's key.</summary>
+    /// <remarks>Defaults to null: no headers but the push's own.</remarks>
+    public string? OtlpHeadersFile { get; init; }
+
     /// <summary>The least important log events written.</summary>
     /// <remarks>Defaults to <see cref="LogEventLevel.Information"/>.</remarks>
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;

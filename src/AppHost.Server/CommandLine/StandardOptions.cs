@@ -30,6 +30,7 @@ internal sealed class StandardOptions
     private readonly Option<System.Net.IPAddress?> _metricsHost;
     private readonly Option<Uri?> _otlpEndpoint;
     private readonly Option<int> _otlpInterval;
+    private readonly Option<string?> _otlpHeadersFile;
 
     /// <param name="app">Names the environment variables.</param>
     /// <param name="defaults">The app's defaults; ServerDefaults documents the package's own.</param>
@@ -72,6 +73,9 @@ internal sealed class StandardOptions
             "Also push the metrics to this OTLP/HTTP receiver (an OpenTelemetry Collector); a URL ending at the port gets /v1/metrics. Default: no push.", null, ValueSyntax.OtlpUrl);
         _otlpInterval = EnvironmentOption.Create(app, OptionNames.OtlpInterval, "Seconds between OTLP pushes.",
             (int)new ServerOptions().OtlpInterval.TotalSeconds, ValueSyntax.Interval);
+        // A file, never the headers themselves: they hold a key, and a command line shows in ps.
+        _otlpHeadersFile = EnvironmentOption.Create(app, OptionNames.OtlpHeadersFile,
+            "File of headers sent with each OTLP push, one 'Name: value' per line, such as the receiver's key.", null, ValueSyntax.FilePath);
         _readyFile = EnvironmentOption.Create(app, OptionNames.ReadyFile,
             "File written once the server listens: its addresses, pid and version, as JSON (for tools and tests); removed when it stops.", null, ValueSyntax.FilePath);
     }
@@ -82,7 +86,7 @@ internal sealed class StandardOptions
     public void AddTo(RootCommand command)
     {
         foreach (Option option in (Option[])[_port, _host, _httpPort, _hostNames, _cert, _key, _passwordFile,
-            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections, _forwardedBy, _proxyProtocol, _metricsPort, _metricsHost, _otlpEndpoint, _otlpInterval, _readyFile])
+            _acmeDomains, _acmeEmail, _acmeDirectory, _acmeCaFile, _stateDir, _logLevel, _logFormat, _shutdownTimeout, _maxConnections, _forwardedBy, _proxyProtocol, _metricsPort, _metricsHost, _otlpEndpoint, _otlpInterval, _otlpHeadersFile, _readyFile])
         {
             command.Options.Add(option);
         }
@@ -98,7 +102,9 @@ internal sealed class StandardOptions
                 Port: Valid(result, _port),
                 HttpPort: Valid(result, _httpPort),
                 ForwardedBy: Valid(result, _forwardedBy) is { Length: > 0 },
-                ProxyProtocol: Valid(result, _proxyProtocol));
+                ProxyProtocol: Valid(result, _proxyProtocol),
+                OtlpEndpoint: Valid(result, _otlpEndpoint) is not null,
+                OtlpHeaders: Valid(result, _otlpHeadersFile) is not null);
             if (OptionRules.FindProblem(chosen) is { } problem)
             {
                 result.AddError(problem);
@@ -150,6 +156,7 @@ internal sealed class StandardOptions
         MetricsHost = parsed.GetValue(_metricsHost) ?? System.Net.IPAddress.Loopback,
         OtlpEndpoint = parsed.GetValue(_otlpEndpoint),
         OtlpInterval = TimeSpan.FromSeconds(parsed.GetValue(_otlpInterval)),
+        OtlpHeadersFile = parsed.GetValue(_otlpHeadersFile),
         Parsed = parsed,
     };
 }

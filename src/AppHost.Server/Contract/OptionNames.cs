@@ -29,5 +29,6 @@ internal static class OptionNames
     public const string MetricsHost = "--metrics-host";
     public const string OtlpEndpoint = "--otlp-endpoint";
     public const string OtlpInterval = "--otlp-interval";
+    public const string OtlpHeadersFile = "--otlp-headers-file";
     public const string Check = "--check";
 }

@@ -15,7 +15,10 @@ internal static class OptionRules
     /// <param name="HttpPort">--http-port, or null for no redirect listener.</param>
     /// <param name="ForwardedBy">At least one --forwarded-by was given.</param>
     /// <param name="ProxyProtocol">--proxy-protocol was given.</param>
-    public sealed record Choices(bool Certificate, bool CertificatePart, bool Acme, bool AcmePart, int Port, int? HttpPort, bool ForwardedBy = false, bool ProxyProtocol = false);
+    /// <param name="OtlpEndpoint">--otlp-endpoint was given.</param>
+    /// <param name="OtlpHeaders">--otlp-headers-file was given.</param>
+    public sealed record Choices(bool Certificate, bool CertificatePart, bool Acme, bool AcmePart, int Port, int? HttpPort, bool ForwardedBy = false, bool ProxyProtocol = false,
+        bool OtlpEndpoint = false, bool OtlpHeaders = false);
 
     /// <returns>The first problem, in one line that says the fix; null when the options agree.</returns>
     public static string? FindProblem(Choices chosen)
@@ -49,6 +52,11 @@ internal static class OptionRules
         if (chosen.ProxyProtocol && !chosen.ForwardedBy)
         {
             return $"{OptionNames.ProxyProtocol} takes each client's address from the balancer's PROXY header, believed only from the balancers named: add {OptionNames.ForwardedBy} ADDRESS";
+        }
+
+        if (chosen.OtlpHeaders && !chosen.OtlpEndpoint)
+        {
+            return $"{OptionNames.OtlpHeadersFile} holds headers for OTLP pushes: add {OptionNames.OtlpEndpoint} URL";
         }
 
         return null;

@@ -43,12 +43,12 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     /// before any middleware: it adds the one that times the app's requests, which must see them all.
     /// </summary>
     /// <param name="app">The built app: its meters are exported, and its ready file names the listener.</param>
-    /// <param name="options">--metrics-port, --metrics-host, --otlp-endpoint and --otlp-interval.</param>
+    /// <param name="options">--metrics-port, --metrics-host, --otlp-endpoint, --otlp-interval and --otlp-headers-file.</param>
     /// <param name="serviceManager">systemd's sockets: one named "metrics" is the listener.</param>
     /// <param name="tls">The certificates in service, whose expiry is exported; null for plain HTTP.</param>
     /// <param name="log">Where the listener's address is reported, and a push that fails.</param>
     /// <returns>The running endpoint, to dispose once the app has stopped; null when metrics were not asked for.</returns>
-    /// <exception cref="StartupException">The port is in use, the address is not on this machine, or an OTLP option set in code is not valid.</exception>
+    /// <exception cref="StartupException">The port is in use, the address is not on this machine, the OTLP headers file is wrong, or an OTLP option set in code is not valid.</exception>
     public static Task<MetricsEndpoint?> StartAsync(WebApplication app, ServerOptions options, ServiceManager serviceManager, ServerTls? tls, Serilog.ILogger log)
     {
         var socket = serviceManager.Sockets.FirstOrDefault(s => s.Name == SocketNames.Metrics);
@@ -78,10 +78,13 @@ public sealed class MetricsEndpoint : IAsyncDisposable
             throw new StartupException(ValueSyntax.Interval.Problem(OptionNames.OtlpInterval, interval));
         }
 
+        // Read before anything starts, so a wrong file stops the server with nothing left running.
+        IReadOnlyList<KeyValuePair<string, string>> headers = otlp is not null && options.OtlpHeadersFile is { } file ? OtlpHeaders.Read(file) : [];
+
         // One collector for both: a second would record every measurement twice.
         var page = new MetricsPage(app, tls);
         page.TimeRequests(app);
-        return listen ? ListenAsync(app, options, socket, page, otlp, log) : Task.FromResult<MetricsEndpoint?>(new MetricsEndpoint(null, StartPush(page, otlp, options, log), page));
+        return listen ? ListenAsync(app, options, socket, page, otlp, headers, log) : Task.FromResult<MetricsEndpoint?>(new MetricsEndpoint(null, StartPush(page, otlp, headers, options, log), page));
     }
 
     /// <summary>Stops listening, pushes the last totals, and stops collecting.</summary>
@@ -116,11 +119,12 @@ public sealed class MetricsEndpoint : IAsyncDisposable
     internal static string NotInThisBuild(string option) =>
         $"{option}: this build of the app has no metrics; set <MetricsSupport>true</MetricsSupport> in its .csproj and publish it again";
 
-    private static OtlpPush? StartPush(MetricsPage page, Uri? otlp, ServerOptions options, Serilog.ILogger log) =>
-        otlp is null ? null : OtlpPush.Start(page, otlp, options.OtlpInterval, options.AppName, page.Server, log);
+    private static OtlpPush? StartPush(MetricsPage page, Uri? otlp, IReadOnlyList<KeyValuePair<string, string>> headers, ServerOptions options, Serilog.ILogger log) =>
+        otlp is null ? null : OtlpPush.Start(page, otlp, headers, options.OtlpInterval, options.AppName, page.Server, log);
 
     // The one async part (a method of its own rather than StartAsync's, whose second state machine would be more code in every file).
-    private static async Task<MetricsEndpoint?> ListenAsync(WebApplication app, ServerOptions options, Systemd.InheritedSocket? socket, MetricsPage page, Uri? otlp, Serilog.ILogger log)
+    private static async Task<MetricsEndpoint?> ListenAsync(WebApplication app, ServerOptions options, Systemd.InheritedSocket? socket, MetricsPage page, Uri? otlp,
+        IReadOnlyList<KeyValuePair<string, string>> headers, Serilog.ILogger log)
     {
         var kestrel = new KestrelServerOptions { AddServerHeader = false, ApplicationServices = app.Services };
         // A scraper keeps one connection per target; a second Prometheus and a person with curl need a
@@ -171,7 +175,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
 
         log.Information("Metrics on {Address}{Path}", address, MetricsRequests.Path);
         // The push starts once listening has worked, so a listener that fails leaves nothing running.
-        return new MetricsEndpoint(server, StartPush(page, otlp, options, log), page);
+        return new MetricsEndpoint(server, StartPush(page, otlp, headers, options, log), page);
     }
 
     private static StartupException? Explain(Exception e, ServerOptions options)

@@ -47,7 +47,9 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     }
 
     /// <summary>Starts the receiver and waits until it listens.</summary>
-    public static async Task<OtlpReceiver> StartAsync()
+    /// <param name="requireHeader">"Name: value": a request without this header is refused with 401, as by a collector that checks a key.</param>
+    /// <param name="tls">A PEM chain (leaf first) and its key: the receiver speaks HTTPS, and <see cref="Endpoint"/> names localhost, the leaf's name.</param>
+    public static async Task<OtlpReceiver> StartAsync(string? requireHeader = null, (string Chain, string Key)? tls = null)
     {
         if (!File.Exists(Path.Combine(PythonPath, "opentelemetry", "proto", "collector", "metrics", "v1", "metrics_service_pb2.py")))
         {
@@ -64,6 +66,19 @@ internal sealed class OtlpReceiver : IAsyncDisposable
             // Never written or closed: the receiver ends when it closes, so it cannot outlive this process.
             RedirectStandardInput = true,
         };
+        if (requireHeader is not null)
+        {
+            start.ArgumentList.Add("--require-header");
+            start.ArgumentList.Add(requireHeader);
+        }
+
+        if (tls is { } files)
+        {
+            start.ArgumentList.Add("--tls");
+            start.ArgumentList.Add(files.Chain);
+            start.ArgumentList.Add(files.Key);
+        }
+
         var receiver = new OtlpReceiver(Process.Start(start)!);
         try
         {
@@ -75,7 +90,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
                 throw new InvalidOperationException($"the OTLP receiver exited with {receiver._process.ExitCode} before listening: {receiver.Stderr()}");
             }
 
-            receiver.Endpoint = new Uri($"http://127.0.0.1:{await receiver._port.Task}/v1/metrics");
+            receiver.Endpoint = new Uri(tls is null ? $"http://127.0.0.1:{await receiver._port.Task}/v1/metrics" : $"https://localhost:{await receiver._port.Task}/v1/metrics");
             return receiver;
         }
         catch
@@ -126,6 +141,21 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Every metric in a request, across its resources and scopes; the JSON mapping leaves empty lists out.</summary>
     public static IEnumerable<JsonElement> Metrics(JsonElement request) =>
         Items(request, "resourceMetrics").SelectMany(resource => Items(resource, "scopeMetrics")).SelectMany(scope => Items(scope, "metrics"));
+
+    /// <summary>The requests a push counts for a route: the sum of its histogram points' counts (one per method, status, protocol).</summary>
+    public static long RouteCount(JsonElement request, string route)
+    {
+        var duration = Metrics(request).FirstOrDefault(m => m.GetProperty("name").GetString() == "http.server.request.duration");
+        if (duration.ValueKind == JsonValueKind.Undefined)
+        {
+            return 0;
+        }
+
+        var points = duration.GetProperty("histogram").GetProperty("dataPoints").EnumerateArray();
+        // fixed64 is a string in protobuf's JSON mapping.
+        return points.Where(p => p.GetProperty("attributes").EnumerateArray().Any(a => a.GetProperty("key").GetString() == "http.route" && a.GetProperty("value").GetProperty("stringValue").GetString() == route))
+            .Sum(p => long.Parse(p.GetProperty("count").GetString()!, CultureInfo.InvariantCulture));
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
 # An OTLP/HTTP metrics receiver for the tests (OtlpReceiver.cs starts it): decodes each POST /v1/metrics with
 # OTLP's official generated classes and prints it as one JSON line. Run as PYTHONPATH=<dist-packages> ./otlp_receiver.py
+# [--require-header 'Name: value'] [--tls CHAIN.pem KEY.pem]: a collector's key check (its bearertokenauth or
+# headers_setter), which answers 401 without the header; and HTTPS, as a collector on another host is reached.
 #
 # The generated classes are Debian trixie's python3-opentelemetry-proto (OTLP 1.5.0), unpacked by .ci/run
 # into /var/cache/apphost-tests/otel-proto and used with this machine's python3-protobuf (3.21, the same
@@ -14,7 +16,9 @@
 # It runs until killed: the test owns its lifetime and kills it on dispose. It also ends when its stdin
 # closes, so a test process that dies without disposing it leaves no receiver holding a port.
 
+import argparse
 import gzip
+import ssl
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -66,9 +70,15 @@ class Receiver(BaseHTTPRequestHandler):
     # HTTP/1.1 keeps the connection open between pushes, as an exporter's client expects.
     protocol_version = "HTTP/1.1"
 
+    # --require-header's (name, value), or None.
+    required = None
+
     def do_POST(self):
         if urlsplit(self.path).path != "/v1/metrics":
             return self.refuse(404, f"no such path {self.path!r}; OTLP metrics go to /v1/metrics")
+        if self.required and self.headers.get_all(self.required[0]) != [self.required[1]]:
+            # The value is a key: named, never printed.
+            return self.refuse(401, f"no {self.required[0]} header with the key, or another value")
         media_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if media_type not in (PROTOBUF, JSON):
             return self.refuse(415, f"Content-Type {self.headers.get('Content-Type')!r}; OTLP/HTTP is {PROTOBUF} or {JSON}")
@@ -159,7 +169,20 @@ class Receiver(BaseHTTPRequestHandler):
 
 
 def main():
+    arguments = argparse.ArgumentParser()
+    arguments.add_argument("--require-header", metavar="'NAME: VALUE'")
+    arguments.add_argument("--tls", nargs=2, metavar=("CHAIN", "KEY"))
+    options = arguments.parse_args()
+    if options.require_header:
+        name, _, value = options.require_header.partition(":")
+        Receiver.required = (name.strip(), value.strip())
     server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    if options.tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*options.tls)
+        # Each connection's handshake happens in its handler's thread, on its first read: a client that
+        # fails it costs that thread, not the accept loop.
+        server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
     # A handler thread may wait on a keep-alive connection; it must not keep the process alive.
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -32,7 +32,7 @@ public sealed class OtlpPushTests(NativeAppFixture native)
             (await client.GetAsync($"/api/greeting?name=o{i}")).EnsureSuccessStatusCode();
         }
 
-        var pushed = await receiver.WaitForAsync(request => RouteCount(request, "/api/greeting") == Requests, PushWait);
+        var pushed = await receiver.WaitForAsync(request => OtlpReceiver.RouteCount(request, "/api/greeting") == Requests, PushWait);
         var page = await Exposition.ScrapeAsync(app.MetricsAddress!);
 
         Assert.Empty(receiver.Errors);
@@ -77,7 +77,7 @@ public sealed class OtlpPushTests(NativeAppFixture native)
 
         app.Process.Signal(PosixSignal.SIGTERM);
 
-        await receiver.WaitForAsync(request => RouteCount(request, "/api/greeting") == Requests, PushWait);
+        await receiver.WaitForAsync(request => OtlpReceiver.RouteCount(request, "/api/greeting") == Requests, PushWait);
         Assert.Equal(0, await app.Process.WaitForExitAsync(PushWait));
         // The push the stop interrupts is not a failure: the last one follows it.
         Assert.DoesNotContain(app.LogEvents(), e => e.GetProperty("@mt").GetString()!.StartsWith("OTLP", StringComparison.Ordinal));
@@ -142,21 +142,6 @@ public sealed class OtlpPushTests(NativeAppFixture native)
         request.GetProperty("resourceMetrics")[0].GetProperty("scopeMetrics").EnumerateArray()
             .Single(s => s.GetProperty("scope").GetProperty("name").GetString() == scope)
             .GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("name").GetString() == name);
-
-    // The requests a push counts for a route: the sum of its histogram points' counts (one per method, status, protocol).
-    private static long RouteCount(JsonElement request, string route)
-    {
-        var duration = OtlpReceiver.Metrics(request).FirstOrDefault(m => m.GetProperty("name").GetString() == "http.server.request.duration");
-        if (duration.ValueKind == JsonValueKind.Undefined)
-        {
-            return 0;
-        }
-
-        var points = duration.GetProperty("histogram").GetProperty("dataPoints").EnumerateArray();
-        // fixed64 is a string in protobuf's JSON mapping.
-        return points.Where(p => p.GetProperty("attributes").EnumerateArray().Any(a => a.GetProperty("key").GetString() == "http.route" && a.GetProperty("value").GetProperty("stringValue").GetString() == route))
-            .Sum(p => long.Parse(p.GetProperty("count").GetString()!, CultureInfo.InvariantCulture));
-    }
 
     private async Task<RunningApp> StartAsync(params string[] args) => await SampleApp.StartAsync(args, environment: null, executable: await native.WithMetricsAsync());
 }

@@ -1,5 +1,6 @@
-using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Reflection;
+using System.Security.Authentication;
 using AppHost.Running;
 using Microsoft.AspNetCore.Hosting.Server;
 
@@ -19,55 +20,51 @@ internal sealed class OtlpPush : IAsyncDisposable
     // The last push, as the server stops: enough for a receiver nearby, and short beside systemd's stop timeout.
     private static readonly TimeSpan LastPushTimeout = TimeSpan.FromSeconds(2);
 
-    // OTLP/HTTP's binary encoding, which every receiver accepts (JSON is optional for some).
-    private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
-
-    // The reply is an ExportMetricsServiceResponse of a few bytes; a larger one is some other server's page.
-    private const int MaxReplyBytes = 64 * 1024;
-
     private readonly MetricsPage _page;
     private readonly Uri _endpoint;
     private readonly IServer? _server;
     private readonly string _appName, _appVersion, _appHostVersion;
     private readonly Serilog.ILogger _log;
-    private readonly HttpClient _http;
+    private readonly OtlpPost _post;
     private readonly ProtobufWriter _buffer = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
     private int _failedInARow;
 
-    private OtlpPush(MetricsPage page, Uri endpoint, TimeSpan interval, string appName, IServer? server, Serilog.ILogger log)
+    private OtlpPush(MetricsPage page, Uri endpoint, IReadOnlyList<KeyValuePair<string, string>> headers, TimeSpan interval, string appName, IServer? server, Serilog.ILogger log)
     {
         (_page, _endpoint, _appName, _server, _log) = (page, endpoint, appName, server, log);
         _appVersion = ReadyFileWriter.VersionOf(Assembly.GetEntryAssembly());
         _appHostVersion = ReadyFileWriter.VersionOf(typeof(OtlpPush).Assembly);
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            // A redirect would turn the POST into a GET, or send the metrics to whatever host it names: reported instead.
-            AllowAutoRedirect = false,
-            // A kept connection is opened again every five minutes, so a collector whose DNS name moves is
-            // found within minutes, for one new connection per five pushes at the default interval.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        })
-        {
-            Timeout = SendTimeout,
-            MaxResponseContentBufferSize = MaxReplyBytes,
-        };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("AppHost", _appHostVersion));
+        _post = new OtlpPost(endpoint, $"AppHost/{_appHostVersion}", headers);
         _loop = RunAsync(interval);
     }
 
     /// <summary>Starts pushing the page's metrics to the endpoint every interval.</summary>
     /// <param name="page">The collection pushed.</param>
     /// <param name="endpoint">The receiver's URL, checked already.</param>
+    /// <param name="headers">Sent with every push: --otlp-headers-file's, checked already.</param>
     /// <param name="interval">From 1 s to an hour, checked already.</param>
     /// <param name="appName">service.name.</param>
     /// <param name="server">The app's server, whose port names this instance.</param>
     /// <param name="log">Where the start and failed pushes are reported.</param>
-    public static OtlpPush Start(MetricsPage page, Uri endpoint, TimeSpan interval, string appName, IServer? server, Serilog.ILogger log)
+    public static OtlpPush Start(MetricsPage page, Uri endpoint, IReadOnlyList<KeyValuePair<string, string>> headers, TimeSpan interval, string appName, IServer? server, Serilog.ILogger log)
     {
         log.Information("Metrics pushed by OTLP to {Endpoint} every {Interval} s", endpoint, (int)interval.TotalSeconds);
-        return new OtlpPush(page, endpoint, interval, appName, server, log);
+        if (headers.Count > 0)
+        {
+            // By name only: their values are keys. A loop, not LINQ, which would be generic code over
+            // KeyValuePair of its own in every file (docs/metrics.md).
+            var names = new string[headers.Count];
+            for (int i = 0; i < names.Length; i++)
+            {
+                names[i] = headers[i].Key;
+            }
+
+            log.Information("OTLP pushes carry the headers {Headers}", string.Join(", ", names));
+        }
+
+        return new OtlpPush(page, endpoint, headers, interval, appName, server, log);
     }
 
     /// <summary>Stops the interval, then pushes the last totals.</summary>
@@ -101,8 +98,6 @@ internal sealed class OtlpPush : IAsyncDisposable
         {
             await PushAsync(last.Token, last: true);
         }
-
-        _http.Dispose();
     }
 
     // Never throws but for the stop's cancellation, which ends the loop: whatever else goes wrong is reported, and the next push tries again.
@@ -113,13 +108,11 @@ internal sealed class OtlpPush : IAsyncDisposable
         try
         {
             var body = _page.RenderOtlp(_buffer, Resource());
-            // ByteArrayContent, which ACME's requests use already, rather than ReadOnlyMemoryContent and its stream (3 KB more of file).
-            using var content = new ByteArrayContent(body.Array!, body.Offset, body.Count);
-            content.Headers.ContentType = Protobuf;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            timeout.CancelAfter(SendTimeout);
             // Off the socket event thread the reply completed on (InlineSocketCompletions): what follows
             // may log, and a console write that waits on a full journal would stall every connection.
-            using var response = await _http.PostAsync(_endpoint, content, cancel).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
-            problem = response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+            problem = await _post.SendAsync(body, timeout.Token).ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         }
         catch (OperationCanceledException) when (cancel == _stop.Token && cancel.IsCancellationRequested)
         {
@@ -130,15 +123,14 @@ internal sealed class OtlpPush : IAsyncDisposable
         {
             problem = $"no answer within {LastPushTimeout.TotalSeconds} s";
         }
-        catch (TaskCanceledException)
+        catch (OperationCanceledException)
         {
-            // HttpClient's own timeout.
             problem = $"no answer within {SendTimeout.TotalSeconds} s";
         }
-        catch (Exception e) when (e is HttpRequestException or IOException)
+        catch (Exception e) when (e is SocketException or IOException or AuthenticationException)
         {
-            // The socket's reason (connection refused, no route) is the inner exception's; a reply over MaxReplyBytes is the outer's.
-            problem = e.InnerException?.Message ?? e.Message;
+            // Connection refused, no such host, a broken connection, an untrusted certificate: their own words.
+            problem = e.Message;
         }
         catch (Exception e)
         {
