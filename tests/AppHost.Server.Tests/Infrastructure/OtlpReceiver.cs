@@ -49,17 +49,18 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     /// <summary>Starts the receiver and waits until it listens.</summary>
     /// <param name="requireHeader">"Name: value": a request without this header is refused with 401, as by a collector that checks a key.</param>
     /// <param name="tls">A PEM chain (leaf first) and its key: the receiver speaks HTTPS, and <see cref="Endpoint"/> names localhost, the leaf's name.</param>
-    public static async Task<OtlpReceiver> StartAsync(string? requireHeader = null, (string Chain, string Key)? tls = null)
+    /// <param name="inNetwork">A command that runs another in a network namespace (nsenter --net): the receiver listens on that namespace's loopback.</param>
+    public static async Task<OtlpReceiver> StartAsync(string? requireHeader = null, (string Chain, string Key)? tls = null, IReadOnlyList<string>? inNetwork = null)
     {
         if (!File.Exists(Path.Combine(PythonPath, "opentelemetry", "proto", "collector", "metrics", "v1", "metrics_service_pb2.py")))
         {
             throw new InvalidOperationException($"OTLP's generated classes are not in {PythonPath}; run .ci/run (as root), which unpacks Debian's python3-opentelemetry-proto there");
         }
 
-        var start = new ProcessStartInfo("/usr/bin/python3")
+        // Debian's python3 by its path: another python3 first on PATH lacks Debian's python3-protobuf.
+        string[] command = [.. inNetwork ?? [], "/usr/bin/python3", Script];
+        var start = new ProcessStartInfo(command[0], command[1..])
         {
-            // Debian's python3 by its path: another python3 first on PATH lacks Debian's python3-protobuf.
-            ArgumentList = { Script },
             Environment = { ["PYTHONPATH"] = PythonPath },
             RedirectStandardOutput = true,
             RedirectStandardError = true,

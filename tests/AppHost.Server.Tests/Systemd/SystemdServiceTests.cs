@@ -252,6 +252,34 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
         await _container.RunAsync(["systemctl", "stop", "metered.service", "metered.socket", "metered-metrics.socket"]);
     }
 
+    [SystemdFact]
+    public async Task AnOtlpKeyGivenAsASecretReachesTheReceiverFromTheDynamicUser()
+    {
+        // A collector beside the server that checks a key: on the container's loopback, as the README's recipe has it.
+        const string Key = "Bearer k3y-from-a-credential";
+        await using var receiver = await OtlpReceiver.StartAsync(requireHeader: $"Authorization: {Key}", inNetwork: _container.InNetwork);
+        const string binary = "/usr/local/bin/pushed";
+        await _container.CopyInAsync(await _native.WithMetricsAsync(), binary, mode: "0755");
+        using var folder = new TempDirectory();
+        string headers = Path.Combine(folder.Path, "otlp-headers");
+        File.WriteAllText(headers, $"Authorization: {Key}\n");
+        // Root's alone: the dynamic user reads systemd's copy, at /run/credentials/UNIT ($CREDENTIALS_DIRECTORY).
+        await _container.CopyInAsync(headers, "/etc/pushed/otlp-headers", mode: "0600");
+        await InstallUnitsAsync("pushed", binary, "--port", "8083", "--secret", "otlp-headers=/etc/pushed/otlp-headers", "--",
+            "--otlp-endpoint", receiver.Endpoint.ToString(), "--otlp-interval", "1", "--otlp-headers-file", "/run/credentials/pushed.service/otlp-headers");
+        await _container.RunAsync(["systemctl", "start", "pushed.socket"]);
+
+        // The first request starts the server; its next push counts it.
+        Assert.Equal("200 1.1", await CurlAsync("http://127.0.0.1:8083/api/greeting"));
+        await receiver.WaitForAsync(request => OtlpReceiver.RouteCount(request, "/api/greeting") == 1, Deadline);
+        string journal = await JournalAsync("pushed.service");
+        await _container.RunAsync(["systemctl", "stop", "pushed.service", "pushed.socket"]);
+
+        Assert.Empty(receiver.Errors);
+        Assert.Contains("OTLP pushes carry the headers", journal, StringComparison.Ordinal);
+        Assert.DoesNotContain("k3y", journal, StringComparison.Ordinal);
+    }
+
     /// <summary>Waits until the process has logged <see cref="AnswersPerProcess"/> answers: it really served the load.</summary>
     private Task ServedByAsync(string pid) => Poll.UntilAsync(async () =>
         (await _container.RunAsync(["sh", "-c", $"journalctl _PID={pid} -o cat --no-pager | grep -c StatusCode"], check: false)).Output.Trim()
@@ -262,10 +290,11 @@ public sealed class SystemdServiceTests : IClassFixture<SystemdContainer>, IAsyn
         (await _container.RunAsync(["test", "-e", $"/etc/systemd/system/{name}.service"], check: false)).ExitCode == 0;
 
     /// <summary>Writes the units with <c>apphost service</c> on this machine, and installs them as its README says.</summary>
+    /// <param name="options">apphost service's, and after "--" the app's own.</param>
     private async Task InstallUnitsAsync(string name, string binary, params string[] options)
     {
         using var folder = new TempDirectory();
-        (await AppHostTool.RunAsync(folder.Path, ["service", name, "--binary", binary, .. options, "--output", folder.Path])).AssertSucceeded();
+        (await AppHostTool.RunAsync(folder.Path, ["service", name, "--binary", binary, "--output", folder.Path, .. options])).AssertSucceeded();
         foreach (string unit in Directory.GetFiles(folder.Path))
         {
             await _container.CopyInAsync(unit, $"/etc/systemd/system/{Path.GetFileName(unit)}");
