@@ -41,6 +41,17 @@ build() {
     cli cert --pem -o "$cert" --force > /dev/null 2> "$WORK/logs/cert.log" || die "apphost cert failed; see $WORK/logs/cert.log"
 }
 
+# The template's sample, published by its own publish.sh as NativeAppFixture does, into $WORK/VARIANT; the file is
+# $WORK/VARIANT/publish/linux-x64/apphostsample. Options after the variant go to dotnet publish (-p:MetricsSupport=true).
+publish_sample() { # variant [dotnet publish options]
+    local variant=$1
+    shift
+    note "publishing $variant (NativeAOT, about a minute)"
+    rm -rf "${WORK:?}/$variant"
+    ARTIFACTS_DIR=$WORK/$variant bash "$root/src/Templates/apphost/publish.sh" linux-x64 --artifacts-path "$WORK/$variant/build" "$@" \
+        > "$WORK/logs/publish-$variant.log" 2>&1 || die "publishing $variant failed; see $WORK/logs/publish-$variant.log"
+}
+
 # Other heavy work on the machine (tests, the conformance run) skews every number; it is recorded.
 busy() { pgrep -fc "dotnet test|vstest|testhost|slowhttptest|testssl" || true; }
 

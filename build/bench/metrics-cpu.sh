@@ -26,18 +26,11 @@ command -v h2load > /dev/null || need+=(nghttp2-client)
 install_packages "${need[@]}"
 
 variants=(off metrics)
-template=$root/src/Templates/apphost
 file() { echo "$WORK/$1/publish/linux-x64/apphostsample"; }
 mkdir -p "$WORK/logs"
 if [ "${BUILD:-1}" != 0 ]; then
-    for variant in "${variants[@]}"; do
-        note "publishing $variant (NativeAOT, about a minute)"
-        rm -rf "${WORK:?}/$variant"
-        extra=()
-        [ "$variant" = off ] || extra=(-p:MetricsSupport=true)
-        ARTIFACTS_DIR=$WORK/$variant bash "$template/publish.sh" linux-x64 --artifacts-path "$WORK/$variant/build" "${extra[@]}" \
-            > "$WORK/logs/publish-$variant.log" 2>&1 || die "publishing $variant failed; see $WORK/logs/publish-$variant.log"
-    done
+    publish_sample off
+    publish_sample metrics -p:MetricsSupport=true
 fi
 for variant in "${variants[@]}"; do
     [ -x "$(file "$variant")" ] || die "$(file "$variant") is missing: run without BUILD=0"
