@@ -31,9 +31,11 @@ internal sealed class OtlpPost
     public OtlpPost(Uri endpoint, string userAgent, IReadOnlyList<KeyValuePair<string, string>> headers)
     {
         (_host, _port, _https) = (endpoint.IdnHost, endpoint.Port, endpoint.Scheme == Uri.UriSchemeHttps);
+        // The name as DNS has it (punycode, never Unicode, which a header cannot carry), an IPv6 address in brackets.
+        string host = endpoint.HostNameType == UriHostNameType.IPv6 ? $"[{_host}]" : _host;
         var head = new StringBuilder()
             .Append("POST ").Append(endpoint.PathAndQuery).Append(" HTTP/1.1\r\n")
-            .Append("Host: ").Append(endpoint.Authority).Append("\r\n")
+            .Append("Host: ").Append(host).Append(endpoint.IsDefaultPort ? "" : $":{_port}").Append("\r\n")
             .Append("User-Agent: ").Append(userAgent).Append("\r\n")
             // OTLP/HTTP's binary encoding, which every receiver accepts (JSON is optional for some).
             .Append("Content-Type: application/x-protobuf\r\n")
