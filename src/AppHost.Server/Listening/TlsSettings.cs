@@ -10,6 +10,9 @@ namespace AppHost.Listening;
 /// <summary>HTTPS on a listener: TLS 1.2 and 1.3 only, forward-secret suites, HTTP/2 and HTTP/1.1 by ALPN.</summary>
 internal static class TlsSettings
 {
+    /// <summary>TLS 1.2 and 1.3, for the server's listeners and its own connections out: 1.0 and 1.1 are broken and deprecated (RFC 8996).</summary>
+    public const SslProtocols Protocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+
     /// <param name="listen">The listener.</param>
     /// <param name="select">
     /// What each new handshake is served with, chosen from its ClientHello (SNI name) and connection
@@ -31,8 +34,7 @@ internal static class TlsSettings
     public static SslServerAuthenticationOptions CreateOptions(ServerCertificate certificate) => new()
     {
         ServerCertificateContext = certificate.CreateContext(),
-        // TLS 1.0 and 1.1 are broken and deprecated (RFC 8996).
-        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        EnabledSslProtocols = Protocols,
         // h2 first: clients that speak both get HTTP/2.
         ApplicationProtocols = [SslApplicationProtocol.Http2, SslApplicationProtocol.Http11],
         // Client-initiated renegotiation is a denial-of-service lever and HTTP/2 forbids it.

@@ -9,7 +9,7 @@ internal abstract class MetricFamily(string name, string type, string? help)
     /// The most series one metric keeps. ASP.NET Core's tags are bounded (method, route template,
     /// status code, protocol), which makes tens to a few hundred; this is a fuse for a tag that is not.
     /// </summary>
-    protected const int SeriesLimit = 1000;
+    internal const int SeriesLimit = 1000;
 
     public string Name { get; } = name;
 

@@ -14,9 +14,6 @@ namespace AppHost.Metrics;
 /// </remarks>
 internal sealed class RequestSeriesCache
 {
-    // As many kinds as the histogram keeps series: past that every request takes the lookup by tags.
-    private const int Limit = 1000;
-
     // Buckets by hash, so that an app with hundreds of kinds of request still compares a handful; a
     // power of two, for the mask.
     private const int Buckets = 64;
@@ -46,7 +43,8 @@ internal sealed class RequestSeriesCache
     {
         lock (_adding)
         {
-            if (_count >= Limit || Find(kind) is not null)
+            // As many kinds as the histogram keeps series: past that every request takes the lookup by tags.
+            if (_count >= MetricFamily.SeriesLimit || Find(kind) is not null)
             {
                 return;
             }

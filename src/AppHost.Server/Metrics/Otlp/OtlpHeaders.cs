@@ -36,7 +36,9 @@ internal static class OtlpHeaders
                 continue;
             }
 
-            if (Problem(line) is { } problem)
+            int colon = line.IndexOf(':', StringComparison.Ordinal);
+            var header = new KeyValuePair<string, string>(line[..Math.Max(colon, 0)], line[(colon + 1)..].Trim(' ', '\t'));
+            if (Problem(header) is { } problem)
             {
                 throw new StartupException($"OTLP headers file '{path}', line {number}: {problem}; write one 'Name: value' per line");
             }
@@ -46,23 +48,21 @@ internal static class OtlpHeaders
                 throw new StartupException($"OTLP headers file '{path}' has more than {MaxHeaders} headers; a receiver needs one or two, such as its key");
             }
 
-            int colon = line.IndexOf(':', StringComparison.Ordinal);
-            headers.Add(new(line[..colon], line[(colon + 1)..].Trim(' ', '\t')));
+            headers.Add(header);
         }
 
         return headers;
     }
 
-    // What is wrong with a line, naming at most the header, never its value.
-    private static string? Problem(string line)
+    // What is wrong with a line, split at its first colon (none: an empty name), naming at most the header, never its value.
+    private static string? Problem(KeyValuePair<string, string> header)
     {
-        int colon = line.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0)
+        var (name, value) = header;
+        if (name.Length == 0)
         {
             return "no 'Name:' at its start";
         }
 
-        string name = line[..colon];
         // RFC 9110's token: letters, digits and these marks; no space before the colon (RFC 9112 §5.1).
         foreach (char c in name)
         {
@@ -80,7 +80,6 @@ internal static class OtlpHeaders
             }
         }
 
-        string value = line[(colon + 1)..].Trim(' ', '\t');
         if (value.Length == 0)
         {
             return $"{name} has no value";

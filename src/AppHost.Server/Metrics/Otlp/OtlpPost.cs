@@ -3,6 +3,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
+using AppHost.Listening;
 
 namespace AppHost.Metrics.Otlp;
 
@@ -78,7 +79,7 @@ internal sealed class OtlpPost
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
             {
                 TargetHost = _host,
-                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                EnabledSslProtocols = TlsSettings.Protocols,
                 ApplicationProtocols = [SslApplicationProtocol.Http11],
             }, cancel);
             return tls;
