@@ -46,6 +46,10 @@ public sealed class NativeAppFixture : IAsyncLifetime
     /// </summary>
     public Task<string> WithMetricsAsync() => _withMetrics.Value;
 
+    /// <summary>Starts the app built with metrics (<see cref="WithMetricsAsync"/>) with these arguments, and waits until it serves.</summary>
+    public async Task<AppHost.Testing.RunningApp> StartWithMetricsAsync(params string[] args) =>
+        await SampleApp.StartAsync(args, environment: null, executable: await WithMetricsAsync());
+
     public Task DisposeAsync()
     {
         Certificates.Dispose();

@@ -19,7 +19,7 @@ public sealed class MetricsEndpointTests(NativeAppFixture native)
     [Fact]
     public async Task MetricsListenerServesOnlyMetricsAndThePublicPortAnswers404ForIt()
     {
-        await using var app = await StartAsync("--metrics-port", "0");
+        await using var app = await native.StartWithMetricsAsync("--metrics-port", "0");
         using var client = new HttpClient();
 
         Assert.NotNull(app.MetricsAddress);
@@ -35,7 +35,7 @@ public sealed class MetricsEndpointTests(NativeAppFixture native)
     [Fact]
     public async Task WithoutMetricsPortNothingListensForMetrics()
     {
-        await using var app = await StartAsync();
+        await using var app = await native.StartWithMetricsAsync();
 
         Assert.Null(app.MetricsAddress);
     }
@@ -43,7 +43,7 @@ public sealed class MetricsEndpointTests(NativeAppFixture native)
     [Fact]
     public async Task RequestDurationCountsEachRequestByItsRouteTemplate()
     {
-        await using var app = await StartAsync("--metrics-port", "0");
+        await using var app = await native.StartWithMetricsAsync("--metrics-port", "0");
         using var client = new HttpClient { BaseAddress = app.Address };
         const int Requests = 7;
         for (int i = 0; i < Requests; i++)
@@ -62,7 +62,7 @@ public sealed class MetricsEndpointTests(NativeAppFixture native)
     [Fact]
     public async Task ThousandUnknownPathsAddNoSeries()
     {
-        await using var app = await StartAsync("--metrics-port", "0");
+        await using var app = await native.StartWithMetricsAsync("--metrics-port", "0");
         using var client = new HttpClient { BaseAddress = app.Address };
         (await client.GetAsync("/no-such-page")).Dispose();
         var before = await Exposition.ScrapeAsync(app.MetricsAddress!);
@@ -82,7 +82,7 @@ public sealed class MetricsEndpointTests(NativeAppFixture native)
     [Fact]
     public async Task BuildInfoNamesBothVersions()
     {
-        await using var app = await StartAsync("--metrics-port", "0");
+        await using var app = await native.StartWithMetricsAsync("--metrics-port", "0");
 
         var scrape = await Exposition.ScrapeAsync(app.MetricsAddress!);
 
@@ -96,14 +96,14 @@ public sealed class MetricsEndpointTests(NativeAppFixture native)
     {
         // A peer on another machine arrives at one of this machine's non-loopback addresses, as a connection from that address does here.
         var outside = NonLoopbackAddress();
-        await using (var closed = await StartAsync("--metrics-port", "0"))
+        await using (var closed = await native.StartWithMetricsAsync("--metrics-port", "0"))
         {
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             var refused = await Assert.ThrowsAsync<SocketException>(async () => await socket.ConnectAsync(outside, closed.MetricsAddress!.Port));
             Assert.Equal(SocketError.ConnectionRefused, refused.SocketErrorCode);
         }
 
-        await using var open = await StartAsync("--metrics-port", "0", "--metrics-host", "0.0.0.0");
+        await using var open = await native.StartWithMetricsAsync("--metrics-port", "0", "--metrics-host", "0.0.0.0");
         using var client = new HttpClient();
         using var scrape = await client.GetAsync($"http://{outside}:{open.MetricsAddress!.Port}/metrics");
         Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
@@ -135,7 +135,7 @@ public sealed class MetricsEndpointTests(NativeAppFixture native)
     [Fact]
     public async Task PromtoolFindsNoProblemInTheExposition()
     {
-        await using var app = await StartAsync("--metrics-port", "0");
+        await using var app = await native.StartWithMetricsAsync("--metrics-port", "0");
         using var client = new HttpClient { BaseAddress = app.Address };
         (await client.GetAsync("/api/greeting")).EnsureSuccessStatusCode();
         var scrape = await Exposition.ScrapeAsync(app.MetricsAddress!);
@@ -149,7 +149,7 @@ public sealed class MetricsEndpointTests(NativeAppFixture native)
     [Fact]
     public async Task PrometheusGetsOpenMetricsThatTheReferenceParserReads()
     {
-        await using var app = await StartAsync("--metrics-port", "0");
+        await using var app = await native.StartWithMetricsAsync("--metrics-port", "0");
         using var client = new HttpClient();
         (await client.GetAsync(new Uri(app.Address, "/api/greeting"))).EnsureSuccessStatusCode();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(app.MetricsAddress!, "/metrics"));
@@ -189,8 +189,6 @@ public sealed class MetricsEndpointTests(NativeAppFixture native)
         without.AssertOneLineError(1, "--metrics-port: this build of the app has no metrics", "<MetricsSupport>true</MetricsSupport>");
         Assert.Equal(0, with.ExitCode);
     }
-
-    private async Task<RunningApp> StartAsync(params string[] args) => await SampleApp.StartAsync(args, environment: null, executable: await native.WithMetricsAsync());
 
     private static IPAddress NonLoopbackAddress() =>
         NetworkInterface.GetAllNetworkInterfaces()

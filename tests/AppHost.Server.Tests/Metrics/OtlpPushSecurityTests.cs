@@ -25,14 +25,14 @@ public sealed class OtlpPushSecurityTests(NativeAppFixture native)
         File.WriteAllText(headers, $"# the collector's key\n\nAuthorization: {Key}\r\nX-Scope-OrgID: shop\n");
 
         // Without the file the receiver refuses: its check is real.
-        await using (var keyless = await StartAsync("--otlp-endpoint", receiver.Endpoint.ToString(), "--otlp-interval", "1"))
+        await using (var keyless = await native.StartWithMetricsAsync("--otlp-endpoint", receiver.Endpoint.ToString(), "--otlp-interval", "1"))
         {
             await Poll.UntilAsync(() => Task.FromResult(Warnings(keyless).Count > 0), PushWait, "the keyless push's warning");
             Assert.Contains("HTTP 401", Warnings(keyless)[0], StringComparison.Ordinal);
         }
 
         int refused = receiver.Errors.Count;
-        await using var app = await StartAsync("--otlp-endpoint", receiver.Endpoint.ToString(), "--otlp-interval", "1", "--otlp-headers-file", headers);
+        await using var app = await native.StartWithMetricsAsync("--otlp-endpoint", receiver.Endpoint.ToString(), "--otlp-interval", "1", "--otlp-headers-file", headers);
         using var client = new HttpClient { BaseAddress = app.Address };
         (await client.GetAsync("/api/greeting")).EnsureSuccessStatusCode();
 
@@ -95,7 +95,7 @@ public sealed class OtlpPushSecurityTests(NativeAppFixture native)
         }
 
         // The system's own CAs, which do not hold the test root.
-        await using var untrusting = await StartAsync(args);
+        await using var untrusting = await native.StartWithMetricsAsync(args);
         await Poll.UntilAsync(() => Task.FromResult(Warnings(untrusting).Count > 0), PushWait, "the untrusted push's warning");
         Assert.Contains("certificate", Warnings(untrusting)[0], StringComparison.Ordinal);
     }
@@ -103,6 +103,4 @@ public sealed class OtlpPushSecurityTests(NativeAppFixture native)
     // The problems of the push's warnings, in order.
     private static List<string> Warnings(RunningApp app) =>
         [.. app.LogEvents().Where(e => e.GetProperty("@mt").GetString()!.StartsWith("OTLP push to", StringComparison.Ordinal)).Select(e => e.GetProperty("Problem").GetString()!)];
-
-    private async Task<RunningApp> StartAsync(params string[] args) => await SampleApp.StartAsync(args, environment: null, executable: await native.WithMetricsAsync());
 }

@@ -24,7 +24,7 @@ public sealed class OtlpPushTests(NativeAppFixture native)
         await using var receiver = await OtlpReceiver.StartAsync();
         // The receiver's base URL, as a collector's is usually given: the server adds /v1/metrics.
         string baseUrl = receiver.Endpoint.GetLeftPart(UriPartial.Authority);
-        await using var app = await StartAsync("--otlp-endpoint", baseUrl, "--otlp-interval", "1", "--metrics-port", "0");
+        await using var app = await native.StartWithMetricsAsync("--otlp-endpoint", baseUrl, "--otlp-interval", "1", "--metrics-port", "0");
         using var client = new HttpClient { BaseAddress = app.Address };
         const int Requests = 25;
         for (int i = 0; i < Requests; i++)
@@ -67,7 +67,7 @@ public sealed class OtlpPushTests(NativeAppFixture native)
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         // An hour apart: the only push this test can see is the one made on the way out.
-        await using var app = await StartAsync("--otlp-endpoint", receiver.Endpoint.ToString(), "--otlp-interval", "3600");
+        await using var app = await native.StartWithMetricsAsync("--otlp-endpoint", receiver.Endpoint.ToString(), "--otlp-interval", "3600");
         using var client = new HttpClient { BaseAddress = app.Address };
         const int Requests = 3;
         for (int i = 0; i < Requests; i++)
@@ -89,7 +89,7 @@ public sealed class OtlpPushTests(NativeAppFixture native)
         await using var receiver = await OtlpReceiver.StartAsync();
         // A path the receiver does not serve: every push gets 404, as from a mistyped endpoint.
         var wrong = new Uri(receiver.Endpoint, "/v1/traces");
-        await using var app = await StartAsync("--otlp-endpoint", wrong.ToString(), "--otlp-interval", "1");
+        await using var app = await native.StartWithMetricsAsync("--otlp-endpoint", wrong.ToString(), "--otlp-interval", "1");
 
         // Three refused pushes: the first is logged, the next two are not.
         await Poll.UntilAsync(() => Task.FromResult(receiver.Errors.Count >= 3), PushWait, "three refused pushes");
@@ -142,6 +142,4 @@ public sealed class OtlpPushTests(NativeAppFixture native)
         request.GetProperty("resourceMetrics")[0].GetProperty("scopeMetrics").EnumerateArray()
             .Single(s => s.GetProperty("scope").GetProperty("name").GetString() == scope)
             .GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("name").GetString() == name);
-
-    private async Task<RunningApp> StartAsync(params string[] args) => await SampleApp.StartAsync(args, environment: null, executable: await native.WithMetricsAsync());
 }
