@@ -136,7 +136,6 @@ stop_all
 
 # Per feature and protocol: the median requests/s off and on, and the median and range of the
 # per-cycle ratios on/off (each ratio from two runs back to back, so a slow minute cancels out).
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 rows() { awk -F '\t' -v f="$1" -v p="$2" -v v="$3" '$2 == f && $3 == p && $4 == v' "$results/load.tsv"; } # feature proto variant
 {
     printf '| feature | protocol | requests/s off | requests/s on | on/off, median | on/off, range | errors |\n'

@@ -1,4 +1,4 @@
-# What build/bench/run.sh and build/bench/balancer-cost.sh share: messages, the benchmark app's build, one load run.
+# What the scripts of build/bench share: messages, the benchmark app's build, the sample's publish, one load run, waiting and medians.
 # Sourced, not run: the caller sets root, bench and WORK first, and creates $WORK/logs.
 # shellcheck shell=bash
 
@@ -51,6 +51,21 @@ publish_sample() { # variant [dotnet publish options]
     ARTIFACTS_DIR=$WORK/$variant bash "$root/src/Templates/apphost/publish.sh" linux-x64 --artifacts-path "$WORK/$variant/build" "$@" \
         > "$WORK/logs/publish-$variant.log" 2>&1 || die "publishing $variant failed; see $WORK/logs/publish-$variant.log"
 }
+
+# Waits until a server just started answers: polls URL every 0.1 s for at most 10 s, and stops the script if the
+# server's process exits first or the time runs out.
+wait_answering() { # name pid url log
+    local i
+    for ((i = 0; i < 100; i++)); do
+        curl -sk -o /dev/null --fail --max-time 1 "$3" && return 0
+        kill -0 "$2" 2> /dev/null || break
+        sleep 0.1 # pacing between probes; the loop ends on the answer, the exit or the count
+    done
+    die "$1 did not answer on $3; see $4"
+}
+
+# The median of the numbers on stdin, one a line.
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # Other heavy work on the machine (tests, the conformance run) skews every number; it is recorded.
 busy() { pgrep -fc "dotnet test|vstest|testhost|slowhttptest|testssl" || true; }

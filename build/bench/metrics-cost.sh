@@ -212,7 +212,6 @@ done
 printf 'load_average_after\t%s\n' "$(cut -d ' ' -f 1-3 /proc/loadavg)" >> "$results/meta.tsv"
 
 # --- Summary: medians, and the per-round ratios to the file without metrics (same round, so a slow minute cancels) --
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 column() { # file variant column [proto]
     awk -F '\t' -v v="$2" -v c="$3" -v p="${4:-}" 'NR > 1 && $2 == v && (p == "" || $3 == p) { print $c }' "$results/$1"
 }

@@ -15,7 +15,7 @@ DURATION=${DURATION:-5}       # seconds of each measured load run: 5 scrapes at 
 PORT_BASE=${PORT_BASE:-18400} # loopback ports PORT_BASE+1 .. PORT_BASE+3, apart from the other bench scripts'
 BUDGET=${BUDGET:-0.97}        # issue 22: metrics may cost at most 3% of throughput, so off's CPU per request over metrics' >= 0.97
 
-# note, die, install_packages, busy, stop_all and pid.
+# note, die, install_packages, busy, publish_sample, wait_answering, stop_all and pid.
 # shellcheck source=build/bench/common.sh
 . "$bench/common.sh"
 
@@ -43,18 +43,13 @@ port() { case $1 in off) echo $((PORT_BASE + 1)) ;; metrics) echo $((PORT_BASE +
 # Both files get one request a second beside the load: off its health check, metrics its metrics page.
 scrape_url() { [ "$1" = off ] && echo "$scheme://127.0.0.1:$(port off)/healthz" || echo "http://127.0.0.1:$(port scrape)/metrics"; }
 launch() { # variant [options]
-    local variant=$1 i metrics=()
+    local variant=$1 metrics=()
     shift
     [ "$variant" = off ] || metrics=(--metrics-port "$(port scrape)")
     taskset -c 1 "$(file "$variant")" --host 127.0.0.1 --port "$(port "$variant")" --log-level warning "${metrics[@]}" "$@" \
         > "$WORK/logs/$variant.log" 2>&1 &
     pid[$variant]=$!
-    for ((i = 0; i < 100; i++)); do # polls every 0.1 s for at most 10 s
-        curl -sk -o /dev/null --fail --max-time 1 "$scheme://127.0.0.1:$(port "$variant")/healthz" && return 0
-        kill -0 "${pid[$variant]}" 2> /dev/null || break
-        sleep 0.1 # pacing between probes; the loop ends on the answer, the exit or the count
-    done
-    die "$variant did not answer; see $WORK/logs/$variant.log"
+    wait_answering "$variant" "${pid[$variant]}" "$scheme://127.0.0.1:$(port "$variant")/healthz" "$WORK/logs/$variant.log"
 }
 # Requests completed by one load run on core 0: wrk with one thread and 32 connections (plain HTTP/1.1), or h2load
 # with one thread, 16 connections of 10 streams (HTTP/2 over TLS); both keep one core busy without queueing much.

@@ -17,7 +17,7 @@ PORT_BASE=${PORT_BASE:-18500} # loopback ports PORT_BASE+1 and +2, apart from th
 BUDGET_KIB=${BUDGET_KIB:-1024} # issue 22: metrics may cost at most 1 MiB of idle RSS
 OTEL_PROTO=${APPHOST_TEST_CACHE:-/var/cache/apphost-tests}/otel-proto/usr/lib/python3/dist-packages
 
-# note, die, publish_sample, stop_all and pid.
+# note, die, publish_sample, wait_answering, median, stop_all and pid.
 # shellcheck source=build/bench/common.sh
 . "$bench/common.sh"
 
@@ -51,16 +51,12 @@ options_of() { # variant
     esac
 }
 measure() { # round variant: one start, its requests, the idle time, and a line of rss.tsv
-    local round=$1 variant=$2 build=metrics i wait=$IDLE
+    local round=$1 variant=$2 build=metrics wait=$IDLE
     [ "$variant" = off ] && build=off
     # shellcheck disable=SC2046 # the options are split on purpose
     "$(file "$build")" --host 127.0.0.1 --port "$app_port" --log-level warning $(options_of "$variant") > "$WORK/logs/$variant.log" 2>&1 &
     pid[$variant]=$!
-    for ((i = 0; i < 100; i++)); do # polls every 0.1 s for at most 10 s
-        curl -s -o /dev/null --fail --max-time 1 "http://127.0.0.1:$app_port/healthz" && break
-        kill -0 "${pid[$variant]}" 2> /dev/null || die "$variant exited; see $WORK/logs/$variant.log"
-        sleep 0.1 # pacing between probes; the loop ends on the answer, the exit or the count
-    done
+    wait_answering "$variant" "${pid[$variant]}" "http://127.0.0.1:$app_port/healthz" "$WORK/logs/$variant.log"
     [ "$variant" != scrape ] || curl -s -o /dev/null --fail --max-time 5 "http://127.0.0.1:$metrics_port/metrics" || die "the scrape failed"
     # The push variant idles through three pushes, the first at PUSH_INTERVAL after the start.
     [ "$variant" != push ] || wait=$(awk -v i="$PUSH_INTERVAL" 'BEGIN { print 3 * i + 0.5 }')
@@ -84,7 +80,6 @@ pushes=$(grep -c resourceMetrics "$WORK/logs/receiver.out" || true)
 ((pushes >= ROUNDS)) || die "the receiver got $pushes pushes in $ROUNDS rounds; see $WORK/logs/push.log"
 
 # --- Summary: medians, and over off's ------------------------------------------------------------------------------
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 column() { awk -F '\t' -v v="$1" -v c="$2" 'NR > 1 && $2 == v { print $c }' "$results/rss.tsv" | median; } # variant column
 {
     echo "| variant | VmRSS KiB | over off | RssAnon over off | RssFile over off | within +$BUDGET_KIB KiB |"
