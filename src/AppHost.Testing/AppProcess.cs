@@ -167,7 +167,9 @@ public sealed class AppProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"the app did not exit within {timeout.TotalSeconds} s; stderr: {string.Join(" | ", _stderr)}");
+            // Its last lines of output show how far the stop got (stderr alone is often empty).
+            throw new TimeoutException($"the app did not exit within {timeout.TotalSeconds} s; stderr: {string.Join(" | ", StandardError)}; "
+                + $"last stdout: {string.Join(" | ", StandardOutput.TakeLast(10))}");
         }
 
         return _process.ExitCode;

@@ -15,9 +15,14 @@ internal static class Http2Frames
     /// <summary>A PING carries 8 bytes of opaque data, echoed in its acknowledgement.</summary>
     public const int PingPayloadLength = 8;
 
+    public const byte HeadersType = 0x1;
     public const byte PingType = 0x6;
     public const byte GoAwayType = 0x7;
+    public const byte ContinuationType = 0x9;
     public const byte AckFlag = 0x1;
+
+    /// <summary>On HEADERS and CONTINUATION: the header block ends here; until it does, no other frame may come between (§6.10).</summary>
+    public const byte EndHeadersFlag = 0x4;
 
     /// <summary>GOAWAY's "last stream id" when no stream is refused yet: the largest a stream id can be (2^31-1).</summary>
     public const int AnyStream = int.MaxValue;
@@ -57,6 +62,13 @@ internal static class Http2Frames
     {
         WriteHeader(destination, PingPayloadLength, PingType, flags: 0);
         opaque.CopyTo(destination[HeaderLength..]);
+    }
+
+    /// <summary>A PING acknowledgement with zero data.</summary>
+    public static void WritePingAcknowledgement(Span<byte> destination)
+    {
+        WriteHeader(destination, PingPayloadLength, PingType, AckFlag);
+        destination.Slice(HeaderLength, PingPayloadLength).Clear();
     }
 
     public static int GoAwayLength => HeaderLength + 8;

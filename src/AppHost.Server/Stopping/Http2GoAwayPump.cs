@@ -23,9 +23,11 @@ namespace AppHost.Stopping;
 internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
 {
     /// <summary>
-    /// While Kestrel finishes its last streams it sends its final GOAWAY only when it next reads a
-    /// frame (its heartbeat, which would wake it, has stopped), so the client is pinged this often
-    /// until the connection ends: each acknowledgement wakes Kestrel. 100 ms adds at most that much to a stop.
+    /// While Kestrel finishes its last streams it sends its final GOAWAY and closes only when it next
+    /// reads a frame (its heartbeat, which would wake it, has stopped). A client need not send one:
+    /// it may have nothing more to say, or have stopped reading. So this often, at a frame boundary,
+    /// Kestrel is handed a PING acknowledgement, which it discards after running that check. 100 ms
+    /// adds at most that much to a stop.
     /// </summary>
     private static readonly TimeSpan WakeInterval = TimeSpan.FromMilliseconds(100);
 
@@ -38,6 +40,9 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
     private readonly ConsumptionTrackingReader _kestrelInput;
     private readonly byte[] _pingOpaque = RandomNumberGenerator.GetBytes(Http2Frames.PingPayloadLength);
     private readonly Lock _lock = new();
+    // The input pump and the wake both write to Kestrel's input, one at a time; never disposed, as it
+    // has no wait handle and the input pump may still hold it when the connection is disposed.
+    private readonly SemaphoreSlim _inputGate = new(1, 1);
     private byte[]? _pending; // frames to send at the next frame boundary
     private ITimer? _wake;
     private volatile bool _kestrelDone;
@@ -48,6 +53,13 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
     private long _inputPassed;
     private long _acknowledgementEnd;
     private int _acknowledged;
+
+    // Under the input gate: whether the client's first frame (its SETTINGS, which must come first) has
+    // begun to pass, whether the last frame passed opened a header block still to be continued, and
+    // whether Kestrel's input is complete.
+    private bool _clientFrameSeen;
+    private bool _inHeaderBlock;
+    private bool _inputEnded;
 
     // Output side: bytes of Kestrel's current frame still to copy, and whether its first frame (SETTINGS) is out.
     private long _outputSkip;
@@ -78,12 +90,12 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
         Send(frames);
     }
 
-    /// <summary>Pings the client every <see cref="WakeInterval"/> until the connection ends, so Kestrel keeps reading.</summary>
+    /// <summary>Wakes Kestrel every <see cref="WakeInterval"/> until the connection ends, so it sees its last streams end.</summary>
     public void KeepWaking()
     {
         lock (_lock)
         {
-            _wake ??= TimeProvider.System.CreateTimer(static s => ((Http2GoAwayPump)s!).SendWakePing(), this, WakeInterval, WakeInterval);
+            _wake ??= TimeProvider.System.CreateTimer(static s => _ = ((Http2GoAwayPump)s!).WakeKestrelAsync(), this, WakeInterval, WakeInterval);
         }
     }
 
@@ -106,20 +118,35 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
         }
     }
 
-    private void SendWakePing()
+    private async Task WakeKestrelAsync()
     {
-        lock (_lock)
+        if (!_inputGate.Wait(0))
         {
-            if (_pending is not null)
-            {
-                return; // frames still wait to go out (the client reads slowly): one more PING would wake nothing
-            }
+            return; // the client's bytes are passing, and wake Kestrel themselves
         }
 
-        // Zero data: only the acknowledgement of the first PING, with its random data, counts.
-        byte[] ping = new byte[Http2Frames.PingLength];
-        Http2Frames.WritePing(ping, stackalloc byte[Http2Frames.PingPayloadLength]);
-        Send(ping);
+        try
+        {
+            // Never inside a client's frame or header block, and never before its SETTINGS.
+            if (_inputEnded || _inputSkip > 0 || !_clientFrameSeen || _inHeaderBlock)
+            {
+                return;
+            }
+
+            Http2Frames.WritePingAcknowledgement(_toKestrel.Writer.GetSpan(Http2Frames.PingLength));
+            _toKestrel.Writer.Advance(Http2Frames.PingLength);
+            _inputPassed += Http2Frames.PingLength;
+            await _toKestrel.Writer.FlushAsync();
+        }
+        catch (Exception)
+        {
+            // Kestrel stopped reading (it completed its input, perhaps with an error): nothing is left
+            // to wake, and the input pump sees the same when it next passes bytes.
+        }
+        finally
+        {
+            _inputGate.Release();
+        }
     }
 
     private void Send(byte[] frames)
@@ -143,20 +170,28 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
             while (!_kestrelDone)
             {
                 var result = await from.ReadAsync();
-                var buffer = result.Buffer;
-                var end = ScanInput(buffer);
-                var passing = buffer.Slice(0, end);
-                foreach (var segment in passing)
+                await _inputGate.WaitAsync();
+                try
                 {
-                    to.Write(segment.Span);
-                }
+                    var buffer = result.Buffer;
+                    var end = ScanInput(buffer);
+                    var passing = buffer.Slice(0, end);
+                    foreach (var segment in passing)
+                    {
+                        to.Write(segment.Span);
+                    }
 
-                _inputPassed += passing.Length;
-                from.AdvanceTo(end, buffer.End);
-                var flushed = await to.FlushAsync();
-                if (flushed.IsCompleted || result.IsCompleted)
+                    _inputPassed += passing.Length;
+                    from.AdvanceTo(end, buffer.End);
+                    var flushed = await to.FlushAsync();
+                    if (flushed.IsCompleted || result.IsCompleted)
+                    {
+                        break;
+                    }
+                }
+                finally
                 {
-                    break;
+                    _inputGate.Release();
                 }
             }
         }
@@ -165,6 +200,9 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
             error = e;
         }
 
+        await _inputGate.WaitAsync();
+        _inputEnded = true;
+        _inputGate.Release();
         await to.CompleteAsync(error);
         await from.CompleteAsync();
     }
@@ -193,6 +231,8 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
                 return reader.Position;
             }
 
+            _clientFrameSeen = true;
+            _inHeaderBlock = header.Type is Http2Frames.HeadersType or Http2Frames.ContinuationType && (header.Flags & Http2Frames.EndHeadersFlag) == 0;
             if (header.Type == Http2Frames.PingType && (header.Flags & Http2Frames.AckFlag) != 0 && header.PayloadLength == Http2Frames.PingPayloadLength)
             {
                 if (!reader.TryCopyTo(ping))

@@ -116,13 +116,48 @@ public sealed class GracefulStopTests(CertificatesFixture certificates) : IClass
         await stopping.WaitAsync(Deadline);
     }
 
+    [Fact]
+    public async Task AnHttp2ConnectionClosesWhenItsLastStreamEndsThoughItsClientSendsNothingMore()
+    {
+        // The client answers the stop's PING, then only reads: nothing it sends can wake Kestrel, whose
+        // heartbeat has stopped, to see the stream end. The stop must not wait for the shutdown timeout (30 s).
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var site = TlsSettings.CreateOptions(new ServerCertificate(certificates.Files.Certificate, []));
+        using var tls = new ServerTls(new AutomaticCertificateSource(_ => site, new PendingChallenges()));
+        await using var server = await InProcessServer.StartAsync(tls, site: async context =>
+        {
+            started.SetResult();
+            await release.Task;
+            await context.Response.WriteAsync("site");
+        });
+
+        await using var http2 = await RawHttps.ConnectAsync(server.Port, SslApplicationProtocol.Http2);
+        await http2.Tls.WriteAsync(Http2Wire.ConnectionStart());
+        await http2.Tls.WriteAsync(Http2Wire.Get(1, $"127.0.0.1:{server.Port}", "/held"));
+        await started.Task.WaitAsync(Deadline);
+        var stopping = server.StopAsync();
+        Assert.Equal(int.MaxValue, Http2Wire.LastStream(await NextAsync(http2, Http2Wire.GoAway)));
+        var ping = await NextAsync(http2, Http2Wire.Ping);
+        await http2.Tls.WriteAsync(Http2Wire.PingAck(ping.Payload));
+        // Kestrel, told while stream 1 is open, repeats GOAWAY(2^31-1): only the stream's end is left.
+        Assert.Equal(int.MaxValue, Http2Wire.LastStream(await NextAsync(http2, Http2Wire.GoAway)));
+        release.SetResult();
+
+        var (status200, lastStream) = await StepTwoAsync(http2, stream: 1, acknowledgePings: false);
+        Assert.True(status200, "the held stream got no 200");
+        Assert.Equal(1, lastStream);
+        await stopping.WaitAsync(Deadline);
+    }
+
     /// <summary>
     /// Reads until the server closes: whether the stream got a 200, and the lowest last stream id of
     /// the GOAWAYs, which must never rise (RFC 9113 §6.8). Kestrel, told to stop while the stream is
     /// open, first repeats GOAWAY(2^31-1); its last GOAWAY goes out as the stream completes, and may
     /// overtake the stream's response still queued behind it. Both orders are the protocol's.
     /// </summary>
-    private static async Task<(bool Status200, int LastStream)> StepTwoAsync(RawHttps connection, int stream)
+    /// <param name="acknowledgePings">False for a client that sends nothing more.</param>
+    private static async Task<(bool Status200, int LastStream)> StepTwoAsync(RawHttps connection, int stream, bool acknowledgePings = true)
     {
         using var deadline = new CancellationTokenSource(Deadline);
         bool status200 = false;
@@ -149,7 +184,7 @@ public sealed class GracefulStopTests(CertificatesFixture certificates) : IClass
                     Assert.True(named <= lastStream, $"GOAWAY raised the last stream id from {lastStream} to {named}");
                     lastStream = named;
                     break;
-                case Http2Wire.Ping when (frame.Flags & Http2Wire.Ack) == 0:
+                case Http2Wire.Ping when acknowledgePings && (frame.Flags & Http2Wire.Ack) == 0:
                     await connection.Tls.WriteAsync(Http2Wire.PingAck(frame.Payload), deadline.Token);
                     break;
             }
