@@ -35,31 +35,12 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
     private static readonly PipeOptions Buffering = new(pauseWriterThreshold: 64 * 1024, resumeWriterThreshold: 32 * 1024, useSynchronizationContext: false);
 
     private readonly IDuplexPipe _transport;
-    private readonly Pipe _toKestrel = new(Buffering);
+    private readonly Http2ClientInput _input;
     private readonly Pipe _fromKestrel = new(Buffering);
-    private readonly ConsumptionTrackingReader _kestrelInput;
     private readonly byte[] _pingOpaque = RandomNumberGenerator.GetBytes(Http2Frames.PingPayloadLength);
     private readonly Lock _lock = new();
-    // The input pump and the wake both write to Kestrel's input, one at a time; never disposed, as it
-    // has no wait handle and the input pump may still hold it when the connection is disposed.
-    private readonly SemaphoreSlim _inputGate = new(1, 1);
     private byte[]? _pending; // frames to send at the next frame boundary
     private ITimer? _wake;
-    private volatile bool _kestrelDone;
-
-    // Input side: bytes still to pass before the next frame header (the preface first), bytes passed,
-    // and where the acknowledgement of our PING ends (0: not seen).
-    private long _inputSkip = Http2Frames.ClientPrefaceLength;
-    private long _inputPassed;
-    private long _acknowledgementEnd;
-    private int _acknowledged;
-
-    // Under the input gate: whether the client's first frame (its SETTINGS, which must come first) has
-    // begun to pass, whether the last frame passed opened a header block still to be continued, and
-    // whether Kestrel's input is complete.
-    private bool _clientFrameSeen;
-    private bool _inHeaderBlock;
-    private bool _inputEnded;
 
     // Output side: bytes of Kestrel's current frame still to copy, and whether its first frame (SETTINGS) is out.
     private long _outputSkip;
@@ -68,18 +49,22 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
     public Http2GoAwayPump(IDuplexPipe transport)
     {
         _transport = transport;
-        _kestrelInput = new ConsumptionTrackingReader(_toKestrel.Reader, OnKestrelConsumed);
+        _input = new Http2ClientInput(transport.Input, Buffering, _pingOpaque);
     }
 
     /// <summary>Kestrel has read the client's acknowledgement of the first GOAWAY's PING, and so every stream opened before it.</summary>
-    public event Action? Acknowledged;
+    public event Action? Acknowledged
+    {
+        add => _input.Acknowledged += value;
+        remove => _input.Acknowledged -= value;
+    }
 
-    public PipeReader Input => _kestrelInput;
+    public PipeReader Input => _input.Kestrel;
 
     public PipeWriter Output => _fromKestrel.Writer;
 
     /// <summary>Copies both ways until Kestrel and the client are done.</summary>
-    public Task RunAsync() => Task.WhenAll(Task.Run(PumpInputAsync), Task.Run(PumpOutputAsync));
+    public Task RunAsync() => Task.WhenAll(Task.Run(_input.CopyAsync), Task.Run(PumpOutputAsync));
 
     /// <summary>Sends GOAWAY(2^31-1) and a PING at the next frame boundary.</summary>
     public void BeginGoAway()
@@ -95,18 +80,17 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
     {
         lock (_lock)
         {
-            _wake ??= TimeProvider.System.CreateTimer(static s => _ = ((Http2GoAwayPump)s!).WakeKestrelAsync(), this, WakeInterval, WakeInterval);
+            _wake ??= TimeProvider.System.CreateTimer(static s => _ = ((Http2GoAwayPump)s!)._input.WakeKestrelAsync(), this, WakeInterval, WakeInterval);
         }
     }
 
     /// <summary>After Kestrel is done with the connection: lets the copying end and waits for it.</summary>
     public async Task FinishAsync(Task running)
     {
-        _kestrelDone = true;
         Dispose();
         // Kestrel writes nothing more; what it wrote still goes out before the output ends.
         await _fromKestrel.Writer.CompleteAsync();
-        _transport.Input.CancelPendingRead();
+        _input.Stop();
         await running;
     }
 
@@ -115,37 +99,6 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
         lock (_lock)
         {
             _wake?.Dispose();
-        }
-    }
-
-    private async Task WakeKestrelAsync()
-    {
-        if (!_inputGate.Wait(0))
-        {
-            return; // the client's bytes are passing, and wake Kestrel themselves
-        }
-
-        try
-        {
-            // Never inside a client's frame or header block, and never before its SETTINGS.
-            if (_inputEnded || _inputSkip > 0 || !_clientFrameSeen || _inHeaderBlock)
-            {
-                return;
-            }
-
-            Http2Frames.WritePingAcknowledgement(_toKestrel.Writer.GetSpan(Http2Frames.PingLength));
-            _toKestrel.Writer.Advance(Http2Frames.PingLength);
-            _inputPassed += Http2Frames.PingLength;
-            await _toKestrel.Writer.FlushAsync();
-        }
-        catch (Exception)
-        {
-            // Kestrel stopped reading (it completed its input, perhaps with an error): nothing is left
-            // to wake, and the input pump sees the same when it next passes bytes.
-        }
-        finally
-        {
-            _inputGate.Release();
         }
     }
 
@@ -158,106 +111,6 @@ internal sealed class Http2GoAwayPump : IDuplexPipe, IDisposable
 
         // Wakes the output loop if it waits for Kestrel.
         _fromKestrel.Reader.CancelPendingRead();
-    }
-
-    private async Task PumpInputAsync()
-    {
-        var from = _transport.Input;
-        var to = _toKestrel.Writer;
-        Exception? error = null;
-        try
-        {
-            while (!_kestrelDone)
-            {
-                var result = await from.ReadAsync();
-                await _inputGate.WaitAsync();
-                try
-                {
-                    var buffer = result.Buffer;
-                    var end = ScanInput(buffer);
-                    var passing = buffer.Slice(0, end);
-                    foreach (var segment in passing)
-                    {
-                        to.Write(segment.Span);
-                    }
-
-                    _inputPassed += passing.Length;
-                    from.AdvanceTo(end, buffer.End);
-                    var flushed = await to.FlushAsync();
-                    if (flushed.IsCompleted || result.IsCompleted)
-                    {
-                        break;
-                    }
-                }
-                finally
-                {
-                    _inputGate.Release();
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            error = e;
-        }
-
-        await _inputGate.WaitAsync();
-        _inputEnded = true;
-        _inputGate.Release();
-        await to.CompleteAsync(error);
-        await from.CompleteAsync();
-    }
-
-    /// <summary>Finds frame boundaries in what the client sent and notes where our PING's acknowledgement ends.</summary>
-    /// <returns>How far the bytes can be passed on: never part of a frame header, which is read whole.</returns>
-    private SequencePosition ScanInput(ReadOnlySequence<byte> buffer)
-    {
-        var reader = new SequenceReader<byte>(buffer);
-        Span<byte> ping = stackalloc byte[Http2Frames.PingLength];
-        while (true)
-        {
-            if (_inputSkip > 0)
-            {
-                long take = Math.Min(_inputSkip, reader.Remaining);
-                reader.Advance(take);
-                _inputSkip -= take;
-                if (_inputSkip > 0)
-                {
-                    return reader.Position;
-                }
-            }
-
-            if (!Http2Frames.TryPeekHeader(ref reader, out var header))
-            {
-                return reader.Position;
-            }
-
-            _clientFrameSeen = true;
-            _inHeaderBlock = header.Type is Http2Frames.HeadersType or Http2Frames.ContinuationType && (header.Flags & Http2Frames.EndHeadersFlag) == 0;
-            if (header.Type == Http2Frames.PingType && (header.Flags & Http2Frames.AckFlag) != 0 && header.PayloadLength == Http2Frames.PingPayloadLength)
-            {
-                if (!reader.TryCopyTo(ping))
-                {
-                    return reader.Position; // the whole PING is needed to compare its data
-                }
-
-                if (ping[Http2Frames.HeaderLength..].SequenceEqual(_pingOpaque))
-                {
-                    Volatile.Write(ref _acknowledgementEnd, _inputPassed + reader.Consumed + Http2Frames.PingLength);
-                }
-            }
-
-            _inputSkip = header.FrameLength;
-        }
-    }
-
-    private void OnKestrelConsumed(long consumedTotal)
-    {
-        long end = Volatile.Read(ref _acknowledgementEnd);
-        if (end > 0 && consumedTotal >= end && Interlocked.Exchange(ref _acknowledged, 1) == 0)
-        {
-            // Not on Kestrel's reading thread: what listens tells Kestrel to stop, which touches this very reader.
-            ThreadPool.UnsafeQueueUserWorkItem(static pump => pump.Acknowledged?.Invoke(), this, preferLocal: false);
-        }
     }
 
     private async Task PumpOutputAsync()
