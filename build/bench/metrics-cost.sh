@@ -78,7 +78,6 @@ for variant in "${variants[@]}"; do
     [ -x "$(file "$variant")" ] || die "$(file "$variant") is missing: run without BUILD=0"
 done
 (cd "$bench/tools" && GOPROXY=off go build -o "$WORK/startup" ./startup) > "$WORK/logs/go-build.log" 2>&1 || die "go build failed; see $WORK/logs/go-build.log"
-# A throw-away certificate for HTTP/2, which h2load speaks only over TLS: P-256, the cheapest handshake.
 throwaway_certificate
 
 results=$WORK/results

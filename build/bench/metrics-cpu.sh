@@ -36,7 +36,6 @@ for variant in "${variants[@]}"; do
     [ -x "$(file "$variant")" ] || die "$(file "$variant") is missing: run without BUILD=0"
 done
 
-# A throw-away certificate for HTTP/2, which h2load speaks only over TLS: P-256, the cheapest handshake.
 throwaway_certificate
 
 port() { case $1 in off) echo $((PORT_BASE + 1)) ;; metrics) echo $((PORT_BASE + 2)) ;; scrape) echo $((PORT_BASE + 3)) ;; esac }
