@@ -29,7 +29,7 @@ public sealed class AutomaticHttpsTests : IDisposable
     [Fact]
     public async Task TlsAlpn01IssuesWithoutAPlainListenerAndARestartServesTheStoredCertificateWithoutAnOrder()
     {
-        int https = Poll.FreePort();
+        int https = FreePorts.Take();
         // Half of Pebble's good nonces are refused as badNonce: every request of the order must be retried.
         await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(TlsPort: https, NonceRejectPercent: 50));
 
@@ -59,11 +59,11 @@ public sealed class AutomaticHttpsTests : IDisposable
     [Fact]
     public async Task Http01IssuesWhenTheCaCannotReachTheHttpsPortAndOtherPlainRequestsAreRedirected()
     {
-        int https = Poll.FreePort();
-        int http = Poll.FreePort();
+        int https = FreePorts.Take();
+        int http = FreePorts.Take();
         // Pebble makes its TLS-ALPN-01 handshakes to a port nobody listens on, as when a firewall or a
         // TLS-ending proxy stands before port 443: that challenge fails, and HTTP-01 is tried at once.
-        await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(HttpPort: http, TlsPort: Poll.FreePort()));
+        await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(HttpPort: http, TlsPort: FreePorts.Take()));
         await using var app = await StartAsync(pebble, https, "--http-port", $"{http}");
 
         await IssuedAsync(https, pebble);
@@ -79,7 +79,7 @@ public sealed class AutomaticHttpsTests : IDisposable
     [Fact]
     public async Task RenewsBeforeExpiryWithoutAFailedHandshakeAndKeepsServingWhileTheCaIsDown()
     {
-        int https = Poll.FreePort();
+        int https = FreePorts.Take();
         // A 40-second certificate is renewed after about 27 s (when a third of its life is left).
         var pebble = await PebbleFixture.StartAsync(new PebbleOptions(TlsPort: https, CertificateValiditySeconds: 40));
         // Pebble's root outlives Pebble here: the clients still verify against it once the CA is gone.
@@ -108,8 +108,8 @@ public sealed class AutomaticHttpsTests : IDisposable
     [Fact]
     public async Task TwoProcessesOnOneStateFolderOrderOnce()
     {
-        int https = Poll.FreePort();
-        int other = Poll.FreePort();
+        int https = FreePorts.Take();
+        int other = FreePorts.Take();
         await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(TlsPort: https));
         await using var first = await StartAsync(pebble, https);
         // The second starts while the first orders, holding the state folder's lock: it waits, then finds the certificate stored.
@@ -126,7 +126,7 @@ public sealed class AutomaticHttpsTests : IDisposable
     [Fact]
     public async Task UnreachableDirectoryAtFirstStartKeepsTheServerRunningAndRetrying()
     {
-        int closed = Poll.FreePort();
+        int closed = FreePorts.Take();
         using var ca = new TestCertificates();
         await using var app = await RunningApp.StartAsync(SampleApp.Built,
             ["--acme-domain", Domain, "--acme-directory", $"https://127.0.0.1:{closed}/dir", "--acme-ca-file", ca.CertificatePem, "--state-dir", _state.Path],

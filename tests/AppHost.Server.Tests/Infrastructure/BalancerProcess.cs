@@ -38,7 +38,7 @@ public sealed class BalancerProcess : IAsyncDisposable
     public static async Task<BalancerProcess> StartAsync(string program, IPAddress address, Func<string, int, string[]> configure, int? plainPort = null)
     {
         // The port is in the configuration: chosen free just before the balancer binds it.
-        int port = Poll.FreePort();
+        int port = FreePorts.Take();
         var folder = new TempDirectory();
         BalancerProcess? balancer = null;
         try

@@ -49,7 +49,7 @@ public static class Haproxy
     /// <param name="certificates">HAProxy's certificate and key, in one PEM file.</param>
     public static Task<BalancerProcess> EndingTlsAsync(IPAddress address, IPAddress source, int server, TestCertificates certificates)
     {
-        int plainPort = Poll.FreePort();
+        int plainPort = FreePorts.Take();
         return BalancerProcess.StartAsync("haproxy", address, (folder, port) => Configure(folder, $"""
             defaults
               mode http

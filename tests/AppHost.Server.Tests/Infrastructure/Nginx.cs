@@ -16,7 +16,7 @@ public static class Nginx
     /// <param name="certificates">nginx's certificate and key (PEM).</param>
     public static Task<BalancerProcess> StartAsync(IPAddress address, IPAddress source, int server, TestCertificates certificates)
     {
-        int plainPort = Poll.FreePort();
+        int plainPort = FreePorts.Take();
         return BalancerProcess.StartAsync("nginx", address, (folder, port) =>
         {
             string configuration = Path.Combine(folder, "nginx.conf");

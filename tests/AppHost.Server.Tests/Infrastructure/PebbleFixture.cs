@@ -154,7 +154,7 @@ public sealed class PebbleFixture : IAsyncDisposable
 
     private async Task StartAsync()
     {
-        int apiPort = Poll.FreePort(), managementPort = Poll.FreePort(), dnsPort = Poll.FreePort(), dnsManagementPort = Poll.FreePort();
+        int apiPort = FreePorts.Take(), managementPort = FreePorts.Take(), dnsPort = FreePorts.Take(), dnsManagementPort = FreePorts.Take();
         string listen = (Options.ListenAddress ?? IPAddress.Loopback).ToString();
         CaFile = WriteHttpsCertificate(listen);
         string config = Path.Combine(_folder.Path, "pebble-config.json");

@@ -21,18 +21,6 @@ public static class Poll
         }
     }
 
-    /// <summary>
-    /// A loopback port free at this moment, for a listener the test cannot ask to pick its own
-    /// (systemd-socket-activate, --http-port). Another process could take it first; the OS hands
-    /// out ephemeral ports in turn, so that is rare.
-    /// </summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>True when a TCP connection to the loopback port is accepted.</summary>
     public static async Task<bool> CanConnectAsync(int port)
     {

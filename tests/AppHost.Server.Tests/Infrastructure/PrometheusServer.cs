@@ -36,7 +36,7 @@ public sealed class PrometheusServer : IAsyncDisposable
                 static_configs:
                   - targets: ['{target}']
             """);
-        int port = Poll.FreePort();
+        int port = FreePorts.Take();
         var start = new ProcessStartInfo("prometheus")
         {
             ArgumentList = { $"--config.file={config}", $"--web.listen-address=127.0.0.1:{port}", $"--storage.tsdb.path={Path.Combine(folder.Path, "data")}" },

@@ -20,7 +20,7 @@ public sealed class KubePodTests(NativeAppFixture native) : IDisposable
     [RootFact]
     public async Task ThePodsCommandLineServesItsProbesAsItsUserOnAReadOnlyRoot()
     {
-        int port = Poll.FreePort();
+        int port = FreePorts.Take();
         (await AppHostTool.RunAsync(_pod.Path, "kube", "shop", "--image", "example.com/shop:1.0", "--tls-secret", "shop-tls", "--port", $"{port}",
             "--", "--host-name", "shop.example.com")).AssertSucceeded();
         var deployment = (V1Deployment)KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(_pod.Path, "shop.yaml")), strict: true)[0];

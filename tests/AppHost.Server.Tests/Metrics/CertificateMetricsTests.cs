@@ -45,7 +45,7 @@ public sealed class CertificateMetricsTests(NativeAppFixture native) : IDisposab
     [Fact]
     public async Task AcmeOrdersAreCountedAndTheExpiryFollowsARenewal()
     {
-        int https = Poll.FreePort();
+        int https = FreePorts.Take();
         // A 40-second certificate is renewed after about 27 s (when a third of its life is left).
         await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(TlsPort: https, CertificateValiditySeconds: 40));
         await using var app = await RunningApp.LaunchAsync(await native.WithMetricsAsync(),

@@ -182,7 +182,7 @@ public sealed class ContainerImageTests(NativeAppFixture native, ContainerImages
     {
         var built = await images.GetAsync(native);
         using var certificates = await CertificateFolderAsync(built.X64.User);
-        int port = Poll.FreePort();
+        int port = FreePorts.Take();
         (await CommandRun.RunAsync(["podman", "load", "--input", built.First.X64])).AssertSucceeded();
         string id = (await CommandRun.RunAsync(["podman", "run", "--detach", "--read-only", "--network", "host",
             "--volume", $"{certificates.Path}:{ImageContainer.Certificates}:ro", $"localhost/{ContainerImagesFixture.Reference}",

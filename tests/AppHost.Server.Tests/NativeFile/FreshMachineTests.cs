@@ -41,7 +41,7 @@ public sealed class FreshMachineTests(FreshDebian debian) : IClassFixture<FreshD
     public async Task AfterTheAptLineItPublishesNativelyAndServesHttp2()
     {
         using var repository = await FreshDebian.CopyRepositoryAsync();
-        int port = Poll.FreePort();
+        int port = FreePorts.Take();
 
         await using var container = debian.Start(debian.LinkToolsRoot, repository.Path, ["build/try-native.sh", port.ToString(CultureInfo.InvariantCulture)]);
         await Poll.UntilAsync(async () => container.HasExited || await Poll.CanConnectAsync(port), PublishTimeout, "try-native.sh's server to listen");

@@ -24,8 +24,8 @@ public sealed class NativeAcmeTests(NativeAppFixture native) : IDisposable
     [Fact]
     public async Task GetsServesRenewsAndKeepsItsCertificate()
     {
-        int https = Poll.FreePort();
-        int http = Poll.FreePort();
+        int https = FreePorts.Take();
+        int http = FreePorts.Take();
         // A 40-second certificate: renewed after about 27 s, when a third of its life is left.
         await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(HttpPort: http, TlsPort: https, CertificateValiditySeconds: 40));
         string[] options = ["--host", "127.0.0.1", "--port", $"{https}", "--http-port", $"{http}", "--acme-domain", Domain,
@@ -58,8 +58,8 @@ public sealed class NativeAcmeTests(NativeAppFixture native) : IDisposable
     [RootFact]
     public async Task GetsItsCertificateAsAUserWithoutAHomeDirectory()
     {
-        int https = Poll.FreePort();
-        int http = Poll.FreePort();
+        int https = FreePorts.Take();
+        int http = FreePorts.Take();
         await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(HttpPort: http, TlsPort: https));
         // What the user may read: a copy of the file and of the CA's root, beside its state folder.
         (await CommandRun.RunAsync(["chmod", "755", _state.Path])).AssertSucceeded();

@@ -13,8 +13,8 @@ public sealed class SocketActivationTests(CertificatesFixture certificates) : IC
     [Fact]
     public async Task NamedSocketsServeHttpsAndTheRedirect()
     {
-        int https = Poll.FreePort();
-        int http = Poll.FreePort();
+        int https = FreePorts.Take();
+        int http = FreePorts.Take();
         await using var app = await StartActivatedAsync(https, http);
         using var client = TestClients.Http2(new Uri($"https://127.0.0.1:{https}"), certificates.Files.Certificate);
         using var plain = TestClients.Http11(new Uri($"http://localhost:{http}"));
@@ -32,7 +32,7 @@ public sealed class SocketActivationTests(CertificatesFixture certificates) : IC
     [Fact]
     public async Task InheritedSocketsAreClosedOnExec()
     {
-        await using var app = await StartActivatedAsync(Poll.FreePort(), Poll.FreePort());
+        await using var app = await StartActivatedAsync(FreePorts.Take(), FreePorts.Take());
 
         foreach (int descriptor in new[] { 3, 4 })
         {

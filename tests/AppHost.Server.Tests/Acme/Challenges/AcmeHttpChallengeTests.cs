@@ -51,7 +51,7 @@ public sealed class AcmeHttpChallengeTests(AcmeHttpChallengeTests.Server server)
         using var certificates = new TestCertificates();
         var options = new ServerOptions { Certificate = new CertificateFiles(certificates.Pfx, null, null) };
         using var tls = ServerTls.Load(options, Serilog.Core.Logger.None);
-        int httpPort = Poll.FreePort();
+        int httpPort = FreePorts.Take();
         await using var app = await InProcessServer.StartAsync(tls, httpPort);
         using var client = TestClients.Http11(new Uri($"http://localhost:{httpPort}"));
 
@@ -67,7 +67,7 @@ public sealed class AcmeHttpChallengeTests(AcmeHttpChallengeTests.Server server)
         private readonly TestCertificates _certificates = new();
         private ServerTls _tls = null!;
 
-        public int HttpPort { get; } = Poll.FreePort();
+        public int HttpPort { get; } = FreePorts.Take();
 
         internal InProcessServer App { get; private set; } = null!;
 

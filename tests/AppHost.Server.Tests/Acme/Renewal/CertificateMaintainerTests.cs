@@ -95,7 +95,7 @@ public sealed class CertificateMaintainerTests
     {
         var pending = new PendingChallenges();
         // Nobody answers on either challenge port.
-        await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(HttpPort: Poll.FreePort(), TlsPort: Poll.FreePort()));
+        await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(HttpPort: FreePorts.Take(), TlsPort: FreePorts.Take()));
         using var state = new TempDirectory();
         await using var run = Run(pebble, state.Path, pending, out var handed, out var events);
 

@@ -66,7 +66,7 @@ public sealed class PebbleOrderTests
     {
         var pending = new PendingChallenges();
         // Nothing listens on Pebble's httpPort: the CA's connection is refused.
-        await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(HttpPort: Poll.FreePort()));
+        await using var pebble = await PebbleFixture.StartAsync(new PebbleOptions(HttpPort: FreePorts.Take()));
         using var cancel = new CancellationTokenSource(OrderTimeout);
         using var http = pebble.CreateHttpClient();
         using var accountKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
